@@ -22,7 +22,9 @@ const NatsUrl = z
 const DatabaseUrl = z
   .string()
   .min(1)
-  .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value), { message: 'must be postgres://user@host:port/database' });
+  .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value), {
+    message: 'must be postgres://user@host:port/database',
+  });
 
 /** Variables every service reads (ARCHITECTURE.md: defaults that run on one machine). */
 export const baseEnvShape = {
@@ -30,6 +32,11 @@ export const baseEnvShape = {
   NATS_URL: NatsUrl.default('nats://127.0.0.1:4222'),
   DATABASE_URL: DatabaseUrl.default('postgres://postgres@127.0.0.1:5432/optralis'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** Prefixes every subject and stream name; lets tests or several installs share one NATS. */
+  NATS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,31}$/, 'must be lowercase letters and digits, starting with a letter')
+    .optional(),
   METRICS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
   HOST: z.string().min(1).default('0.0.0.0'),

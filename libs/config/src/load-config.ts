@@ -12,7 +12,10 @@ export class ConfigError extends Error {
 export type Environment = Record<string, string | undefined>;
 
 /** Parses the environment once with the service's zod schema; the error names every bad variable. */
-export function loadConfig<S extends z.ZodType>(schema: S, environment: Environment = process.env): z.output<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  environment: Environment = process.env,
+): z.output<S> {
   const result = schema.safeParse(environment);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -24,7 +27,10 @@ export function loadConfig<S extends z.ZodType>(schema: S, environment: Environm
 }
 
 /** For main.ts: print the problems and exit non-zero rather than start half-configured. */
-export function loadConfigOrExit<S extends z.ZodType>(schema: S, environment: Environment = process.env): z.output<S> {
+export function loadConfigOrExit<S extends z.ZodType>(
+  schema: S,
+  environment: Environment = process.env,
+): z.output<S> {
   try {
     return loadConfig(schema, environment);
   } catch (error) {

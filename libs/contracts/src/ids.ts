@@ -8,7 +8,9 @@ export class InvalidIdError extends Error {
     readonly field: string,
     readonly value: string,
   ) {
-    super(`${field} "${value}" cannot be used in a subject: use 1-${MAX_ID_LENGTH} characters without ".", "*", ">" or whitespace`);
+    super(
+      `${field} "${value}" cannot be used in a subject: use 1-${MAX_ID_LENGTH} characters without ".", "*", ">" or whitespace`,
+    );
     this.name = 'InvalidIdError';
   }
 }

@@ -34,7 +34,10 @@ export const messages = {
     schema: AuditEvent,
     subject: (event: AuditEvent) => auditSubject(event),
   },
-} as const satisfies Record<string, { stream: StreamName; schema: z.ZodType; subject: (payload: never) => string }>;
+} as const satisfies Record<
+  string,
+  { stream: StreamName; schema: z.ZodType; subject: (payload: never) => string }
+>;
 
 export type MessageName = keyof typeof messages;
 export type PayloadOf<N extends MessageName> = z.output<(typeof messages)[N]['schema']>;

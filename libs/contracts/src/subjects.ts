@@ -14,7 +14,8 @@ export function fnv1a(value: string): number {
 }
 
 export function partitionOf(hostId: string, partitions = DEFAULT_PARTITIONS): number {
-  if (!Number.isInteger(partitions) || partitions < 1) throw new RangeError('partitions must be a positive integer');
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new RangeError('partitions must be a positive integer');
   return fnv1a(hostId) % partitions;
 }
 
@@ -41,7 +42,11 @@ export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 export const ALERT_STATES = ['pending', 'firing', 'acknowledged', 'resolved', 'suppressed'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-export function alertSubject(input: { tenantId: string; severity: AlertSeverity; state: AlertState }): string {
+export function alertSubject(input: {
+  tenantId: string;
+  severity: AlertSeverity;
+  state: AlertState;
+}): string {
   return `alerts.${sanitiseId(input.tenantId, 'tenantId')}.${input.severity}.${input.state}`;
 }
 

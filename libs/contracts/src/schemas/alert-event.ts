@@ -36,7 +36,9 @@ export const AlertChanged = z.object({
   state: z.enum(ALERT_STATES),
   previousState: z.enum(ALERT_STATES).optional(),
   value: z.number().nullable(),
-  explanation: z.union([AnomalyExplanation, ThresholdExplanation, z.record(z.string(), z.unknown())]).optional(),
+  explanation: z
+    .union([AnomalyExplanation, ThresholdExplanation, z.record(z.string(), z.unknown())])
+    .optional(),
   summary: z.string().max(2000),
   acknowledgedBy: z.string().max(255).optional(),
   time: IsoTime,

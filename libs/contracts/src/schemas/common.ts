@@ -20,7 +20,10 @@ export const MetricName = z
   .string()
   .min(1)
   .max(LIMITS.metricNameLength)
-  .regex(/^[A-Za-z_][A-Za-z0-9_.:\-/]*$/, 'metric names start with a letter or "_" and use letters, digits, "_", ".", ":", "-", "/"');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_.:\-/]*$/,
+    'metric names start with a letter or "_" and use letters, digits, "_", ".", ":", "-", "/"',
+  );
 
 export const Labels = z
   .record(z.string().min(1).max(LIMITS.labelKeyLength), z.string().max(LIMITS.labelValueLength))
