@@ -1,0 +1,4 @@
+export * from './platform.module';
+export * from './run-service';
+export * from './service-identity';
+export * from './service-instances.migration';

@@ -1,0 +1,3 @@
+import { describeServiceBoot } from '@optralis/testing';
+
+describeServiceBoot({ service: 'auth', portVariable: 'AUTH_PORT' });
