@@ -14,7 +14,7 @@ import { NatsConnectionService } from './nats-connection.service';
 import { NATS_OPTIONS, type NatsOptions } from './nats.options';
 import { RpcClient } from './rpc.client';
 
-/** Nest's default RPC filter flattens every error to "Internal server error"; ours must keep codes. */
+/** Nest's default RPC filter flattens every error to "Internal server error"; RpcError must keep its code. */
 @Catch()
 export class RpcPassThroughFilter implements RpcExceptionFilter {
   catch(exception: unknown): Observable<never> {
@@ -40,11 +40,14 @@ export class NatsModule {
   }
 }
 
-/** Attaches the JetStream/RPC transport to a hybrid app; call `app.startAllMicroservices()` after. */
+/**
+ * Attaches the JetStream/RPC transport to a hybrid app; call `app.startAllMicroservices()` after.
+ * Initialisation is deferred so the pass-through filter is registered before the handlers are bound.
+ */
 export function connectNatsTransport(app: INestApplication): void {
   const microservice = app.connectMicroservice(
     { strategy: app.get(JetStreamTransport) },
-    { inheritAppConfig: false },
+    { inheritAppConfig: false, deferInitialization: true },
   );
   microservice.useGlobalFilters(new RpcPassThroughFilter());
 }
