@@ -1,16 +1,24 @@
+import { applyDecorators, UseFilters } from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import type { MessageName, RpcSubject } from '@optralis/contracts';
 
 import type { ConsumerOptions } from './jetstream.consumer-runner';
+import { RpcPassThroughFilter } from './rpc-pass-through.filter';
 
 export const JETSTREAM_EXTRAS_KEY = 'jetstream';
 
-/** Turns a method into a durable JetStream pull consumer of one contract message. */
+/**
+ * Turns a method into a durable JetStream pull consumer of one contract message. The filter lets the
+ * handler's own error reach the transport (Nest would flatten it to "Internal server error").
+ */
 export function JetStreamHandler(message: MessageName, options: ConsumerOptions): MethodDecorator {
-  return EventPattern(message, { [JETSTREAM_EXTRAS_KEY]: options });
+  return applyDecorators(
+    EventPattern(message, { [JETSTREAM_EXTRAS_KEY]: options }),
+    UseFilters(RpcPassThroughFilter),
+  );
 }
 
 /** Answers `rpc.<service>.<method>` in the service's queue group. */
 export function RpcMethod(subject: RpcSubject): MethodDecorator {
-  return MessagePattern(subject);
+  return applyDecorators(MessagePattern(subject), UseFilters(RpcPassThroughFilter));
 }

@@ -10,6 +10,7 @@ export * from './nats.module';
 export * from './nats.options';
 export * from './outcome';
 export * from './provisioning';
+export * from './rpc-pass-through.filter';
 export * from './rpc.client';
 export * from './rpc.errors';
 export * from './rpc.server';

@@ -1,26 +1,10 @@
-import {
-  Catch,
-  type DynamicModule,
-  Global,
-  type INestApplication,
-  Module,
-  type RpcExceptionFilter,
-} from '@nestjs/common';
-import { type Observable, throwError } from 'rxjs';
+import { type DynamicModule, Global, type INestApplication, Module } from '@nestjs/common';
 
 import { JetStreamPublisher } from './jetstream.publisher';
 import { JetStreamTransport } from './jetstream.transport';
 import { NatsConnectionService } from './nats-connection.service';
 import { NATS_OPTIONS, type NatsOptions } from './nats.options';
 import { RpcClient } from './rpc.client';
-
-/** Nest's default RPC filter flattens every error to "Internal server error"; RpcError must keep its code. */
-@Catch()
-export class RpcPassThroughFilter implements RpcExceptionFilter {
-  catch(exception: unknown): Observable<never> {
-    return throwError(() => exception);
-  }
-}
 
 @Global()
 @Module({})
@@ -40,14 +24,7 @@ export class NatsModule {
   }
 }
 
-/**
- * Attaches the JetStream/RPC transport to a hybrid app; call `app.startAllMicroservices()` after.
- * Initialisation is deferred so the pass-through filter is registered before the handlers are bound.
- */
+/** Attaches the JetStream/RPC transport to a hybrid app; call `app.startAllMicroservices()` after. */
 export function connectNatsTransport(app: INestApplication): void {
-  const microservice = app.connectMicroservice(
-    { strategy: app.get(JetStreamTransport) },
-    { inheritAppConfig: false, deferInitialization: true },
-  );
-  microservice.useGlobalFilters(new RpcPassThroughFilter());
+  app.connectMicroservice({ strategy: app.get(JetStreamTransport) }, { inheritAppConfig: false });
 }

@@ -9,7 +9,7 @@ import type { ConsumerOptions } from '../src/jetstream.consumer-runner';
 import type { JetStreamContext } from '../src/jetstream.context';
 import { JetStreamTransport } from '../src/jetstream.transport';
 import { NatsConnectionService } from '../src/nats-connection.service';
-import { NatsModule, RpcPassThroughFilter } from '../src/nats.module';
+import { NatsModule } from '../src/nats.module';
 import { Outcomes, type Outcome } from '../src/outcome';
 import { TEST_NATS_URL } from '@optralis/testing';
 
@@ -89,7 +89,6 @@ export async function startConsumerApp(input: {
     strategy: moduleRef.get(JetStreamTransport),
     logger: false,
   });
-  app.useGlobalFilters(new RpcPassThroughFilter());
   await app.listen();
   return { app, deliveries, nats: moduleRef.get(NatsConnectionService) };
 }

@@ -5,7 +5,7 @@ import { createNatsNamespace, type NatsTestNamespace, TEST_NATS_URL } from '@opt
 
 import { RpcMethod } from '../src/decorators';
 import { JetStreamTransport } from '../src/jetstream.transport';
-import { NatsModule, RpcPassThroughFilter } from '../src/nats.module';
+import { NatsModule } from '../src/nats.module';
 import { RpcClient } from '../src/rpc.client';
 import { RpcError } from '../src/rpc.errors';
 
@@ -56,7 +56,6 @@ describe(RpcClient.name, () => {
       controllers: [PingScenarios],
     }).compile();
     server = moduleRef.createNestMicroservice({ strategy: moduleRef.get(JetStreamTransport), logger: false });
-    server.useGlobalFilters(new RpcPassThroughFilter());
     await server.listen();
     client = moduleRef.get(RpcClient);
   });
