@@ -2,7 +2,6 @@ import { Controller, Inject, type INestMicroservice } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { AuditEvent } from '@optralis/contracts';
-import { randomUUID } from 'node:crypto';
 
 import { JetStreamHandler } from '../src/decorators';
 import type { ConsumerOptions } from '../src/jetstream.consumer-runner';
@@ -11,7 +10,7 @@ import { JetStreamTransport } from '../src/jetstream.transport';
 import { NatsConnectionService } from '../src/nats-connection.service';
 import { NatsModule } from '../src/nats.module';
 import { Outcomes, type Outcome } from '../src/outcome';
-import { TEST_NATS_URL } from '@optralis/testing';
+import { factory, TEST_NATS_URL } from '@optralis/testing';
 
 export interface Delivery {
   eventId: string;
@@ -25,22 +24,8 @@ export type Behaviour = (event: AuditEvent, context: JetStreamContext) => Promis
 export const BEHAVIOUR = Symbol('BEHAVIOUR');
 export const DELIVERIES = Symbol('DELIVERIES');
 
-export function auditEvent(
-  tenantId: string,
-  action: string,
-  overrides: Partial<AuditEvent> = {},
-): AuditEvent {
-  return {
-    id: randomUUID(),
-    tenantId,
-    service: 'auth',
-    actor: { type: 'system', id: 'test' },
-    action,
-    outcome: 'success',
-    time: new Date().toISOString(),
-    data: {},
-    ...overrides,
-  };
+export function auditEvent(tenantId: string, action: string): AuditEvent {
+  return factory.auditEvent({ tenantId, action });
 }
 
 /** Default test behaviour: the event's action says what the handler does. */

@@ -52,6 +52,14 @@ describe(JetStreamTransport.name, () => {
     expect(deliveries).toHaveLength(0);
   });
 
+  it('should refuse a message over the stream size limit at publish time when a sender is hostile', async () => {
+    const tenantId = uniqueId();
+    const oversized = 'x'.repeat(2 * 1024 * 1024);
+    await expect(nats.publishRaw(`audit.${tenantId}.auth`, oversized)).rejects.toThrow(
+      /size|maximum|payload/i,
+    );
+  });
+
   it('should redeliver with backoff up to maxDeliver and then dead-letter when the handler keeps throwing', async () => {
     const { deliveries, publisher } = await start({
       durable: 'audit-journal',

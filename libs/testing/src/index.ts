@@ -5,3 +5,4 @@ export * from './database';
 export * from './tcp-proxy';
 export * from './describe-service-boot';
 export * from './service-process';
+export * from './factories';
