@@ -9,6 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createConcurrently, LogError, LogExit, LogOutput, Logger } from 'concurrently';
 
+import { runChild } from './child.mjs';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY_BUDGET_MS = 60_000;
 const KILL_AFTER_MS = 10_000;
@@ -39,17 +41,7 @@ let shutdownCode;
 let firstSignalAt = 0;
 
 function run(command, args) {
-  return new Promise((resolve) => {
-    current = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
-    current.on('error', (error) => {
-      console.error(`${command}: ${error.message}`);
-      resolve(1);
-    });
-    current.on('close', (code, signal) => {
-      current = undefined;
-      resolve(code ?? (signal ? 1 : 0));
-    });
-  });
+  return runChild(command, args, { cwd: ROOT, track: (child) => (current = child) });
 }
 
 async function step(label, command, args) {

@@ -1,11 +1,12 @@
 // `npm test`: infrastructure up, build, then every project's tests in one vitest run.
 // Extra arguments go to vitest (`npm test -- libs/config`). Exits with vitest's exit code after
 // one summary line: `N passed, N failed[, N skipped]`.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+
+import { runChild } from './child.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS = '.optralis/vitest-results.json';
@@ -24,17 +25,7 @@ setInterval(() => {
 }, 500).unref();
 
 function run(command, args) {
-  return new Promise((resolve) => {
-    current = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
-    current.on('error', (error) => {
-      console.error(`${command}: ${error.message}`);
-      resolve(1);
-    });
-    current.on('close', (code, signal) => {
-      current = undefined;
-      resolve(code ?? (signal ? 1 : 0));
-    });
-  });
+  return runChild(command, args, { cwd: ROOT, track: (child) => (current = child) });
 }
 
 async function step(label, command, args) {
