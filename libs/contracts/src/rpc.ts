@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { authIdentityRpc } from './rpc/auth-identity';
+import { authTokensRpc } from './rpc/auth-tokens';
 import { SERVICE_NAMES, type ServiceName } from './services';
 
 export const RPC_ERROR_CODES = [
@@ -50,6 +52,8 @@ export const rpcMethods = {
   'rpc.alerting.ping': ping,
   'rpc.reports.ping': ping,
   'rpc.ai.ping': ping,
+  ...authIdentityRpc,
+  ...authTokensRpc,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type RpcSubject = keyof typeof rpcMethods;
