@@ -11,3 +11,5 @@ export * from './schemas/metrics-report';
 export * from './services';
 export * from './streams';
 export * from './subjects';
+export * from './rpc/auth-tokens';
+export * from './rpc/auth-identity';

@@ -61,7 +61,7 @@ export type RequestOf<S extends RpcSubject> = z.input<(typeof rpcMethods)[S]['re
 export type ParsedRequestOf<S extends RpcSubject> = z.output<(typeof rpcMethods)[S]['request']>;
 export type ReplyOf<S extends RpcSubject> = z.output<(typeof rpcMethods)[S]['reply']>;
 
-export function pingSubject(service: ServiceName): RpcSubject {
+export function pingSubject<S extends ServiceName>(service: S): `rpc.${S}.ping` {
   return `rpc.${service}.ping`;
 }
 

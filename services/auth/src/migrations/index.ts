@@ -1,4 +1,13 @@
 import type { MigrationInterface } from 'typeorm';
 
+import { CreateAuthTokens1763800000000 } from './1763800000000-create-auth-tokens';
+import { CreateAuditLog1763800000001 } from './1763800000001-create-audit-log';
+
+import { CreateIdentity1763700000000 } from './1763700000000-create-identity';
+
 /** The auth schema's own migrations, in order (after the service kit's first one). */
-export const authMigrations: (new () => MigrationInterface)[] = [];
+export const authMigrations: (new () => MigrationInterface)[] = [
+  CreateIdentity1763700000000,
+  CreateAuthTokens1763800000000,
+  CreateAuditLog1763800000001,
+];

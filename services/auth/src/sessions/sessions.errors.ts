@@ -1,0 +1,4 @@
+export const SessionsErrorCode = {
+  TenantSelectionRequired: 'tenant_selection_required',
+  TokenInvalid: 'token_invalid',
+} as const;
