@@ -60,7 +60,7 @@ export class SessionsService {
       });
       return { mfaRequired: true, mfaToken: token };
     }
-    const pair = await this.open(user, tenant, role);
+    const pair = await this.openSession(user, tenant, role);
     await this.record(tenant.id, user, 'login.succeeded', 'success', { sessionId: pair.sessionId });
     return pair;
   }
@@ -105,7 +105,7 @@ export class SessionsService {
     }
     const tenant = (await this.tenants.findById(asTenantId(tenantId)))!;
     await this.sessions.revoke(session.id, 'switched tenant');
-    const pair = await this.open(target, tenant, target.role);
+    const pair = await this.openSession(target, tenant, target.role);
     await this.record(tenant.id, target, 'session.switched_tenant', 'success', { from: session.tenantId });
     return pair;
   }
@@ -171,7 +171,8 @@ export class SessionsService {
     return user.passwordSetAt.getTime() + days * 86_400_000 < Date.now();
   }
 
-  private async open(user: UserRecord, tenant: TenantRecord, role: Role): Promise<TokenPair> {
+  /** Starts a session for a user already proven by a password, MFA or an SSO provider. */
+  async openSession(user: UserRecord, tenant: TenantRecord, role: Role): Promise<TokenPair> {
     const sessionId = randomUUID();
     const refreshToken = randomToken();
     await this.sessions.create(tenant.id, {
