@@ -13,3 +13,5 @@ export * from './streams';
 export * from './subjects';
 export * from './rpc/auth-tokens';
 export * from './rpc/auth-identity';
+export * from './rpc/auth-mfa';
+export * from './rpc/auth-sso';

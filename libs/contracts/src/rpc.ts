@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { authIdentityRpc } from './rpc/auth-identity';
+import { authSsoRpc } from './rpc/auth-sso';
+import { authMfaRpc } from './rpc/auth-mfa';
 import { authTokensRpc } from './rpc/auth-tokens';
 import { SERVICE_NAMES, type ServiceName } from './services';
 
@@ -54,6 +56,8 @@ export const rpcMethods = {
   'rpc.ai.ping': ping,
   ...authIdentityRpc,
   ...authTokensRpc,
+  ...authMfaRpc,
+  ...authSsoRpc,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type RpcSubject = keyof typeof rpcMethods;

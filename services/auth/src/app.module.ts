@@ -4,6 +4,7 @@ import { PlatformModule } from '@optralis/service-kit';
 import type { AuthConfig } from './config';
 import { IdentityModule } from './identity.module';
 import { authMigrations } from './migrations';
+import { SsoModule } from './sso/sso.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
@@ -14,6 +15,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ service: 'auth', version, config, migrations: authMigrations }),
         IdentityModule.forRoot(config),
+        SsoModule,
         TokensModule.forRoot({ token: config.OPTRALIS_BOOTSTRAP_INGEST_TOKEN }),
       ],
     };

@@ -1,4 +1,4 @@
-import { serviceEnv } from '@optralis/config';
+import { BooleanFlag, serviceEnv } from '@optralis/config';
 import { INGEST_TOKEN_PATTERN } from '@optralis/contracts';
 import { z } from 'zod';
 
@@ -21,5 +21,9 @@ export const AuthEnv = serviceEnv('auth', 8082, {
   AUTH_JWT_AUDIENCE: z.string().min(1).default('optralis'),
   AUTH_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   AUTH_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Public base URL of the gateway: SAML entity id and ACS URL, OIDC callback URLs. */
+  AUTH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080'),
+  /** Lets OIDC talk to an http issuer on a loopback address (tests and local IdPs only). */
+  AUTH_SSO_ALLOW_INSECURE_LOOPBACK: BooleanFlag.default(false),
 });
 export type AuthConfig = z.output<typeof AuthEnv>;

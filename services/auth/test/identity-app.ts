@@ -16,6 +16,7 @@ import { AuthEnv } from '../src/config';
 import { IdentityModule } from '../src/identity.module';
 import { KeysService } from '../src/keys/keys.service';
 import { CreateIdentity1763700000000 } from '../src/migrations/1763700000000-create-identity';
+import { CreateMfa1763900000000 } from '../src/migrations/1763900000000-create-mfa';
 import type { Actor } from '../src/shared/actor';
 
 export const ROOT = { email: 'root@example.com', password: 'Quiet-Harbour-Lantern-42' };
@@ -51,7 +52,7 @@ export async function startIdentityApp(input: {
         service: 'auth',
         version: '0.0.0-test',
         config,
-        migrations: [CreateIdentity1763700000000],
+        migrations: [CreateIdentity1763700000000, CreateMfa1763900000000],
       }),
       IdentityModule.forRoot(config),
     ],

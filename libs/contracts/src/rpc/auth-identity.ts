@@ -61,6 +61,7 @@ export type TokenPair = z.infer<typeof TokenPair>;
 export const LoginReply = z.union([
   TokenPair,
   z.object({ mfaRequired: z.literal(true), mfaToken: z.string() }),
+  z.object({ mfaEnrollmentRequired: z.literal(true), mfaToken: z.string() }),
   z.object({ passwordExpired: z.literal(true) }),
 ]);
 export type LoginReply = z.infer<typeof LoginReply>;

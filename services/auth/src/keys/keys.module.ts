@@ -18,6 +18,6 @@ import { loadMasterKey, MASTER_KEY } from './master-key';
         loadMasterKey({ encryptionKey: config.AUTH_KEY_ENCRYPTION_KEY, file: config.AUTH_MASTER_KEY_FILE }),
     },
   ],
-  exports: [KeysService],
+  exports: [KeysService, MASTER_KEY],
 })
 export class KeysModule {}

@@ -11,5 +11,6 @@ import { SessionsService } from './sessions.service';
   imports: [KeysModule, TenantsModule, UsersModule],
   controllers: [SessionsRpc],
   providers: [SessionsRepository, SessionsService],
+  exports: [SessionsService],
 })
 export class SessionsModule {}

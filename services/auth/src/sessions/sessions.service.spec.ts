@@ -39,7 +39,7 @@ describe(SessionsService.name, () => {
     audit.record.mockResolvedValue(undefined);
     const config = loadConfig(AuthEnv, {});
     const sut = new SessionsService(sessions, users, tenants, credentials, keys, audit, config);
-    return { sut, sessions, users, credentials, audit };
+    return { sut, sessions, users, tenants, credentials, keys, audit };
   }
 
   it('should list the tenants and ask for one when a user of two tenants logs in without choosing', async () => {
@@ -84,5 +84,30 @@ describe(SessionsService.name, () => {
 
     await expect(sut.refresh('a-refresh-token-here')).rejects.toMatchObject({ code: 'token_invalid' });
     expect(sessions.revoke).toHaveBeenCalledWith(SESSION.id, 'refresh token reuse');
+  });
+
+  it('should hand out an enrolment token instead of tokens when the tenant requires MFA for admins', async () => {
+    const { sut, users, tenants, credentials, keys } = setup();
+    credentials.verify.mockResolvedValue(USER);
+    users.memberships.mockResolvedValue([{ tenantId: A, slug: 'a', name: 'A', role: 'admin' }]);
+    tenants.findById.mockResolvedValue({
+      id: A,
+      slug: 'a',
+      name: 'A',
+      settings: { mfaRequiredForAdmins: true, passwordExpiryDays: null },
+    });
+    keys.sign.mockResolvedValue({ token: 'mfa-token', jti: 'j' });
+
+    await expect(sut.login({ email: USER.email, password: 'x' })).resolves.toEqual({
+      mfaEnrollmentRequired: true,
+      mfaToken: 'mfa-token',
+    });
+    expect(keys.sign).toHaveBeenCalledWith(
+      expect.objectContaining({
+        claims: { tenant: A, purpose: 'mfa_enroll' },
+        ttlSeconds: 300,
+        audience: 'optralis:mfa',
+      }),
+    );
   });
 });

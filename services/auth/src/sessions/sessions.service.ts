@@ -4,10 +4,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { asTenantId } from '@optralis/db';
 
 import { KeysService } from '../keys/keys.service';
-import type { Actor, Role } from '../shared/actor';
+import { type Actor, atLeast, type Role } from '../shared/actor';
 import { AuditTrail } from '../shared/audit.trail';
 import { AUTH_CONFIG, type AuthConfig } from '../shared/auth-config';
 import { AuthError, CommonErrorCode } from '../shared/auth-error';
+import { signMfaToken } from '../shared/mfa-token';
 import { randomToken, sha256 } from '../shared/secrets';
 import type { TenantRecord } from '../tenants/tenants.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
@@ -26,11 +27,13 @@ export interface TokenPair {
   user: { id: string; email: string; role: Role };
 }
 
-export type LoginResult = TokenPair | { mfaRequired: true; mfaToken: string } | { passwordExpired: true };
+export type LoginResult =
+  | TokenPair
+  | { mfaRequired: true; mfaToken: string }
+  | { mfaEnrollmentRequired: true; mfaToken: string }
+  | { passwordExpired: true };
 
 type SessionProof = { refreshToken: string } | { actor: Actor };
-
-const MFA_TOKEN_TTL_SECONDS = 300;
 
 @Injectable()
 export class SessionsService {
@@ -52,13 +55,20 @@ export class SessionsService {
       return { passwordExpired: true };
     }
     if (user.mfaEnabled) {
-      const { token } = await this.keys.sign({
-        subject: user.id,
-        claims: { tenant: tenant.id, purpose: 'mfa' },
-        ttlSeconds: MFA_TOKEN_TTL_SECONDS,
-        audience: `${this.config.AUTH_JWT_AUDIENCE}:mfa`,
+      const mfaToken = await signMfaToken(this.keys, this.config, {
+        userId: user.id,
+        tenantId: tenant.id,
+        purpose: 'mfa',
       });
-      return { mfaRequired: true, mfaToken: token };
+      return { mfaRequired: true, mfaToken };
+    }
+    if (tenant.settings.mfaRequiredForAdmins && atLeast(role, 'admin')) {
+      const mfaToken = await signMfaToken(this.keys, this.config, {
+        userId: user.id,
+        tenantId: tenant.id,
+        purpose: 'mfa_enroll',
+      });
+      return { mfaEnrollmentRequired: true, mfaToken };
     }
     const pair = await this.openSession(user, tenant, role);
     await this.record(tenant.id, user, 'login.succeeded', 'success', { sessionId: pair.sessionId });
