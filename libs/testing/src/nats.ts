@@ -10,6 +10,10 @@ export interface NatsTestNamespace {
   streamName(name: keyof typeof STREAMS): string;
   publishRaw(subject: string, data: string | Uint8Array, msgId?: string): Promise<void>;
   deadLetters(streamName: keyof typeof STREAMS): Promise<DeadLetter[]>;
+  /** Every message still in one of the namespace's streams, parsed as JSON, in order. */
+  streamMessages<T>(streamName: keyof typeof STREAMS): Promise<T[]>;
+  /** A request with raw bytes on a namespaced subject, bypassing client-side validation; the JSON reply. */
+  requestRaw<T>(subject: string, body: string): Promise<T>;
   consumerInfo(
     streamName: keyof typeof STREAMS,
     durable: string,
@@ -57,6 +61,25 @@ export async function createNatsNamespace(): Promise<NatsTestNamespace> {
         }
       }
       return letters;
+    },
+    async streamMessages<T>(name: keyof typeof STREAMS) {
+      const stream = streamName(name);
+      const info = await manager.streams.info(stream);
+      const found: T[] = [];
+      for (
+        let sequence = info.state.first_seq;
+        sequence <= info.state.last_seq && info.state.messages > 0;
+        sequence++
+      ) {
+        found.push((await manager.streams.getMessage(stream, { seq: sequence })).json<T>());
+      }
+      return found;
+    },
+    async requestRaw<T>(subject: string, body: string) {
+      const reply = await connection.request(`${namespace}.${subject}`, encoder.encode(body), {
+        timeout: 5000,
+      });
+      return reply.json<T>();
     },
     async consumerInfo(name, durable) {
       const info = await manager.consumers.info(streamName(name), durable);

@@ -1,4 +1,3 @@
-import { RpcError } from '@optralis/nats';
 import {
   createNatsNamespace,
   createTestDatabase,
@@ -10,15 +9,7 @@ import { generate } from 'otplib';
 
 import { type IdentityApp, startIdentityApp } from '../../test/identity-app';
 import type { Actor } from '../shared/actor';
-
-async function failure(promise: Promise<unknown>): Promise<RpcError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RpcError);
-  return error as RpcError;
-}
+import { rpcFailure } from '../../test/rpc-assertions';
 
 /** The code of the current time step, or of a step before or after it. */
 function totp(secret: string, steps = 0): Promise<string> {
@@ -30,30 +21,11 @@ describe('MFA over RPC', () => {
   let nats: NatsTestNamespace;
   let harness: IdentityApp;
 
-  async function auditActions(): Promise<string[]> {
-    const manager = await nats.connection.jetstreamManager();
-    const stream = nats.streamName('AUDIT');
-    const info = await manager.streams.info(stream);
-    const actions: string[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      actions.push((await manager.streams.getMessage(stream, { seq })).json<{ action: string }>().action);
-    }
-    return actions;
-  }
+  const auditActions = async (): Promise<string[]> =>
+    (await nats.streamMessages<{ action: string }>('AUDIT')).map((event) => event.action);
 
-  async function rawRequest(
-    subject: string,
-    body: string,
-  ): Promise<{ ok: boolean; error?: { code: string } }> {
-    const reply = await nats.connection.request(
-      `${nats.namespace}.${subject}`,
-      new TextEncoder().encode(body),
-      {
-        timeout: 5000,
-      },
-    );
-    return reply.json();
-  }
+  const rawRequest = (subject: string, body: string) =>
+    nats.requestRaw<{ ok: boolean; error?: { code: string } }>(subject, body);
 
   /** A fresh tenant whose owner has MFA on; the confirm code's step is used up. */
   async function ownerWithMfa() {
@@ -140,7 +112,7 @@ describe('MFA over RPC', () => {
     const right = await totp(secret, 1);
     const wrong = right === '000000' ? '111111' : '000000';
 
-    const error = await failure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: wrong }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: wrong }));
 
     expect(error.code).toBe('mfa_invalid_code');
     await expect(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: right })).resolves.toHaveProperty(
@@ -154,10 +126,10 @@ describe('MFA over RPC', () => {
     const code = await totp(secret, 1);
     await harness.rpc.call('rpc.auth.mfa.verify', { mfaToken: await mfaTokenOf(owner), code });
 
-    const replay = await failure(
+    const replay = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.verify', { mfaToken: await mfaTokenOf(owner), code }),
     );
-    const older = await failure(
+    const older = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.verify', {
         mfaToken: await mfaTokenOf(owner),
         code: await totp(secret),
@@ -176,7 +148,7 @@ describe('MFA over RPC', () => {
       mfaToken: await mfaTokenOf(owner),
       recoveryCode: typed,
     });
-    const again = await failure(
+    const again = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.verify', {
         mfaToken: await mfaTokenOf(owner),
         recoveryCode: recoveryCodes[3],
@@ -216,7 +188,7 @@ describe('MFA over RPC', () => {
       [enrolment.token, 'token_invalid'],
     ];
     for (const [candidate, code] of cases) {
-      const error = await failure(
+      const error = await rpcFailure(
         harness.rpc.call('rpc.auth.mfa.verify', { mfaToken: candidate, code: await totp(secret, 1) }),
       );
       expect(error.code).toBe(code);
@@ -229,13 +201,13 @@ describe('MFA over RPC', () => {
     const right = await totp(secret, 1);
     const wrong = right === '000000' ? '111111' : '000000';
     for (let attempt = 0; attempt < 5; attempt++) {
-      await failure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: wrong }));
+      await rpcFailure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: wrong }));
     }
 
-    const error = await failure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: right }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: right }));
 
     expect(error.code).toBe('rate_limited');
-    const fresh = await failure(
+    const fresh = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.verify', { mfaToken: await mfaTokenOf(owner), code: right }),
     );
     expect(fresh.code).toBe('rate_limited');
@@ -254,7 +226,9 @@ describe('MFA over RPC', () => {
     const held = await harness.rpc.call('rpc.auth.login', { email: owner.email, password: owner.password });
     expect(held).toEqual({ mfaEnrollmentRequired: true, mfaToken: expect.any(String) });
     const { mfaToken } = held as { mfaToken: string };
-    const notForLogin = await failure(harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: '123456' }));
+    const notForLogin = await rpcFailure(
+      harness.rpc.call('rpc.auth.mfa.verify', { mfaToken, code: '123456' }),
+    );
     expect(notForLogin.code).toBe('token_invalid');
 
     const { secret } = await harness.rpc.call('rpc.auth.mfa.enroll', { mfaToken });
@@ -265,7 +239,7 @@ describe('MFA over RPC', () => {
       token: confirmed.session!.accessToken,
     });
     expect(claims).toMatchObject({ sub: owner.actor.userId, tenant: tenant.id, role: 'owner' });
-    const reused = await failure(harness.rpc.call('rpc.auth.mfa.enroll', { mfaToken }));
+    const reused = await rpcFailure(harness.rpc.call('rpc.auth.mfa.enroll', { mfaToken }));
     expect(reused.code).toBe('token_invalid');
     await expect(
       harness.rpc.call('rpc.auth.login', { email: owner.email, password: owner.password }),
@@ -277,22 +251,22 @@ describe('MFA over RPC', () => {
     const b = await harness.tenant();
     const { secret } = await harness.rpc.call('rpc.auth.mfa.enroll', { actor: a.owner.actor });
 
-    const confirm = await failure(
+    const confirm = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.confirm', { actor: b.owner.actor, code: await totp(secret) }),
     );
     expect(confirm.code).toBe('mfa_not_enrolled');
     const spoofed: Actor = { ...b.owner.actor, userId: a.owner.actor.userId };
-    const crossTenant = await failure(
+    const crossTenant = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.confirm', { actor: spoofed, code: await totp(secret) }),
     );
     expect(crossTenant.code).toBe('not_found');
 
     await harness.rpc.call('rpc.auth.mfa.confirm', { actor: a.owner.actor, code: await totp(secret) });
-    const disable = await failure(
+    const disable = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.disable', { actor: b.owner.actor, code: await totp(secret, 1) }),
     );
     expect(disable.code).toBe('mfa_not_enrolled');
-    const disableSpoofed = await failure(
+    const disableSpoofed = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.disable', { actor: spoofed, password: a.owner.password }),
     );
     expect(disableSpoofed.code).toBe('not_found');
@@ -305,7 +279,7 @@ describe('MFA over RPC', () => {
     const first = await ownerWithMfa();
     const second = await ownerWithMfa();
 
-    const wrong = await failure(
+    const wrong = await rpcFailure(
       harness.rpc.call('rpc.auth.mfa.disable', { actor: first.owner.actor, password: 'Not-The-Password-1' }),
     );
     expect(wrong.code).toBe('invalid_credentials');
@@ -329,7 +303,7 @@ describe('MFA over RPC', () => {
 
   it('should answer mfa_already_enabled when an enabled user enrols again', async () => {
     const { owner } = await ownerWithMfa();
-    const error = await failure(harness.rpc.call('rpc.auth.mfa.enroll', { actor: owner.actor }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.mfa.enroll', { actor: owner.actor }));
     expect(error.code).toBe('mfa_already_enabled');
   });
 

@@ -1,5 +1,4 @@
 import { decodeProtectedHeader } from 'jose';
-import { RpcError } from '@optralis/nats';
 import {
   createNatsNamespace,
   createTestDatabase,
@@ -9,50 +8,18 @@ import {
 } from '@optralis/testing';
 
 import { type IdentityApp, ROOT, startIdentityApp } from '../../test/identity-app';
-
-async function failure(promise: Promise<unknown>): Promise<RpcError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RpcError);
-  return error as RpcError;
-}
-
-function tokens<T extends object>(reply: T): Extract<T, { accessToken: string }> {
-  expect(reply).toHaveProperty('accessToken');
-  return reply as Extract<T, { accessToken: string }>;
-}
+import { rpcFailure, tokens } from '../../test/rpc-assertions';
 
 describe('sessions over RPC', () => {
   let database: TestDatabase;
   let nats: NatsTestNamespace;
   let harness: IdentityApp;
 
-  async function auditActions(): Promise<string[]> {
-    const manager = await nats.connection.jetstreamManager();
-    const stream = nats.streamName('AUDIT');
-    const info = await manager.streams.info(stream);
-    const actions: string[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      actions.push((await manager.streams.getMessage(stream, { seq })).json<{ action: string }>().action);
-    }
-    return actions;
-  }
+  const auditActions = async (): Promise<string[]> =>
+    (await nats.streamMessages<{ action: string }>('AUDIT')).map((event) => event.action);
 
-  async function rawRequest(
-    subject: string,
-    body: string,
-  ): Promise<{ ok: boolean; error?: { code: string } }> {
-    const reply = await nats.connection.request(
-      `${nats.namespace}.${subject}`,
-      new TextEncoder().encode(body),
-      {
-        timeout: 5000,
-      },
-    );
-    return reply.json();
-  }
+  const rawRequest = (subject: string, body: string) =>
+    nats.requestRaw<{ ok: boolean; error?: { code: string } }>(subject, body);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -89,10 +56,10 @@ describe('sessions over RPC', () => {
   it('should answer the same invalid_credentials when the password is wrong or the email unknown', async () => {
     const { owner } = await harness.tenant();
 
-    const wrong = await failure(
+    const wrong = await rpcFailure(
       harness.rpc.call('rpc.auth.login', { email: owner.email, password: 'not-it-at-all' }),
     );
-    const unknown = await failure(
+    const unknown = await rpcFailure(
       harness.rpc.call('rpc.auth.login', { email: 'nobody@example.com', password: 'not-it-at-all' }),
     );
 
@@ -105,10 +72,12 @@ describe('sessions over RPC', () => {
   it('should lock the account when the password is wrong five times', async () => {
     const { owner } = await harness.tenant();
     for (let attempt = 0; attempt < 5; attempt++) {
-      await failure(harness.rpc.call('rpc.auth.login', { email: owner.email, password: `wrong-${attempt}` }));
+      await rpcFailure(
+        harness.rpc.call('rpc.auth.login', { email: owner.email, password: `wrong-${attempt}` }),
+      );
     }
 
-    const locked = await failure(
+    const locked = await rpcFailure(
       harness.rpc.call('rpc.auth.login', { email: owner.email, password: owner.password }),
     );
 
@@ -131,9 +100,13 @@ describe('sessions over RPC', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.sessionId).toBe(first.sessionId);
 
-    const reuse = await failure(harness.rpc.call('rpc.auth.refresh', { refreshToken: first.refreshToken }));
+    const reuse = await rpcFailure(
+      harness.rpc.call('rpc.auth.refresh', { refreshToken: first.refreshToken }),
+    );
     expect(reuse.code).toBe('token_invalid');
-    const family = await failure(harness.rpc.call('rpc.auth.refresh', { refreshToken: second.refreshToken }));
+    const family = await rpcFailure(
+      harness.rpc.call('rpc.auth.refresh', { refreshToken: second.refreshToken }),
+    );
     expect(family.code).toBe('token_invalid');
     await expectEventually(async () => expect(await auditActions()).toContain('session.revoked'));
   });
@@ -148,7 +121,7 @@ describe('sessions over RPC', () => {
       done: true,
     });
 
-    const error = await failure(harness.rpc.call('rpc.auth.refresh', { refreshToken: pair.refreshToken }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.refresh', { refreshToken: pair.refreshToken }));
     expect(error.code).toBe('token_invalid');
   });
 
@@ -160,7 +133,7 @@ describe('sessions over RPC', () => {
 
     await harness.rpc.call('rpc.auth.logout', { actor: { ...owner.actor, sessionId: pair.sessionId } });
 
-    const error = await failure(harness.rpc.call('rpc.auth.refresh', { refreshToken: pair.refreshToken }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.refresh', { refreshToken: pair.refreshToken }));
     expect(error.code).toBe('token_invalid');
   });
 
@@ -173,7 +146,7 @@ describe('sessions over RPC', () => {
       role: 'editor',
     });
 
-    const choose = await failure(
+    const choose = await rpcFailure(
       harness.rpc.call('rpc.auth.login', { email: first.owner.email, password: first.owner.password }),
     );
     expect(choose.code).toBe('tenant_selection_required');
@@ -194,7 +167,7 @@ describe('sessions over RPC', () => {
     });
     const claims = await harness.rpc.call('rpc.auth.tokens.verifyAccess', { token: switched.accessToken });
     expect(claims).toMatchObject({ tenant: second.tenant.id, role: 'editor' });
-    await failure(harness.rpc.call('rpc.auth.refresh', { refreshToken: pair.refreshToken }));
+    await rpcFailure(harness.rpc.call('rpc.auth.refresh', { refreshToken: pair.refreshToken }));
   });
 
   it('should let the bootstrap owner log in with the configured password', async () => {
@@ -223,7 +196,7 @@ describe('sessions over RPC', () => {
   });
 
   it('should answer token_invalid without crashing when verifyAccess gets garbage', async () => {
-    const error = await failure(harness.rpc.call('rpc.auth.tokens.verifyAccess', { token: 'a.b.c' }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.tokens.verifyAccess', { token: 'a.b.c' }));
     expect(error.code).toBe('token_invalid');
   });
 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import { RpcError } from '@optralis/nats';
 import {
   createNatsNamespace,
   createTestDatabase,
@@ -12,6 +11,7 @@ import {
 import { actor, startTokensApp, type TokensApp } from '../../test/tokens-app';
 import { TokenVerifier } from './token-verifier.service';
 import { TokensService } from './tokens.service';
+import { rpcFailure } from '../../test/rpc-assertions';
 
 describe(TokensService.name, () => {
   let database: TestDatabase;
@@ -32,15 +32,6 @@ describe(TokensService.name, () => {
     await nats.cleanup();
     await database.drop();
   });
-
-  async function failure(promise: Promise<unknown>): Promise<RpcError> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(RpcError);
-    return error as RpcError;
-  }
 
   it('should verify an API token with its tenant and role when it was just created', async () => {
     const admin = actor('admin');
@@ -112,7 +103,7 @@ describe(TokensService.name, () => {
       tokenId: created.id,
     });
     await expectEventually(async () => {
-      const error = await failure(first.rpc.call('rpc.auth.tokens.verify', { token: created.token }));
+      const error = await rpcFailure(first.rpc.call('rpc.auth.tokens.verify', { token: created.token }));
       expect(error.code).toBe('unauthorized');
     });
   });
@@ -124,16 +115,16 @@ describe(TokensService.name, () => {
       role: 'observer',
     });
     const forged = `${created.prefix}_${'0'.repeat(48)}`;
-    expect((await failure(first.rpc.call('rpc.auth.tokens.verify', { token: forged }))).code).toBe(
+    expect((await rpcFailure(first.rpc.call('rpc.auth.tokens.verify', { token: forged }))).code).toBe(
       'unauthorized',
     );
     const unknown = `opt_ing_zzzzzzzz_${'a'.repeat(48)}`;
-    expect((await failure(first.rpc.call('rpc.auth.tokens.verify', { token: unknown }))).code).toBe(
+    expect((await rpcFailure(first.rpc.call('rpc.auth.tokens.verify', { token: unknown }))).code).toBe(
       'unauthorized',
     );
-    expect((await failure(first.rpc.call('rpc.auth.tokens.verify', { token: 'Bearer nonsense' }))).code).toBe(
-      'unauthorized',
-    );
+    expect(
+      (await rpcFailure(first.rpc.call('rpc.auth.tokens.verify', { token: 'Bearer nonsense' }))).code,
+    ).toBe('unauthorized');
   });
 
   it('should neither list nor revoke another tenant’s token when an admin of tenant B asks', async () => {
@@ -150,11 +141,11 @@ describe(TokensService.name, () => {
       includeRevoked: true,
     });
     expect(items).toEqual([]);
-    const error = await failure(
+    const error = await rpcFailure(
       first.rpc.call('rpc.auth.apiTokens.revoke', { actor: adminOfB, id: created.id }),
     );
     expect(error.code).toBe('not_found');
-    const unknown = await failure(
+    const unknown = await rpcFailure(
       first.rpc.call('rpc.auth.apiTokens.revoke', { actor: adminOfB, id: randomUUID() }),
     );
     expect(unknown.message.replace(/[0-9a-f-]{36}/, 'ID')).toBe(error.message.replace(/[0-9a-f-]{36}/, 'ID'));
@@ -165,12 +156,12 @@ describe(TokensService.name, () => {
 
   it('should refuse a token above the actor’s role and any token from an editor', async () => {
     const admin = actor('admin');
-    const escalation = await failure(
+    const escalation = await rpcFailure(
       first.rpc.call('rpc.auth.apiTokens.create', { actor: admin, name: 'x', role: 'owner' }),
     );
     expect(escalation.code).toBe('forbidden');
     const editor = actor('editor');
-    const notManager = await failure(
+    const notManager = await rpcFailure(
       first.rpc.call('rpc.auth.ingestTokens.create', { actor: editor, name: 'x' }),
     );
     expect(notManager.code).toBe('forbidden');
@@ -213,7 +204,7 @@ describe(TokensService.name, () => {
   it('should answer a conflict when an active token of the same name exists', async () => {
     const admin = actor('admin');
     await first.rpc.call('rpc.auth.ingestTokens.create', { actor: admin, name: 'twice' });
-    const error = await failure(
+    const error = await rpcFailure(
       first.rpc.call('rpc.auth.ingestTokens.create', { actor: admin, name: 'twice' }),
     );
     expect(error.code).toBe('conflict');

@@ -1,4 +1,3 @@
-import { RpcError } from '@optralis/nats';
 import {
   createNatsNamespace,
   createTestDatabase,
@@ -8,36 +7,15 @@ import {
 } from '@optralis/testing';
 
 import { type IdentityApp, startIdentityApp } from '../../test/identity-app';
-
-async function failure(promise: Promise<unknown>): Promise<RpcError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RpcError);
-  return error as RpcError;
-}
-
-function tokens<T extends object>(reply: T): Extract<T, { accessToken: string }> {
-  expect(reply).toHaveProperty('accessToken');
-  return reply as Extract<T, { accessToken: string }>;
-}
+import { rpcFailure, tokens } from '../../test/rpc-assertions';
 
 describe('users and tenants over RPC', () => {
   let database: TestDatabase;
   let nats: NatsTestNamespace;
   let harness: IdentityApp;
 
-  async function auditActions(): Promise<string[]> {
-    const manager = await nats.connection.jetstreamManager();
-    const stream = nats.streamName('AUDIT');
-    const info = await manager.streams.info(stream);
-    const actions: string[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-      actions.push((await manager.streams.getMessage(stream, { seq })).json<{ action: string }>().action);
-    }
-    return actions;
-  }
+  const auditActions = async (): Promise<string[]> =>
+    (await nats.streamMessages<{ action: string }>('AUDIT')).map((event) => event.action);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -55,16 +33,16 @@ describe('users and tenants over RPC', () => {
     const a = await harness.tenant();
     const b = await harness.tenant();
 
-    const get = await failure(
+    const get = await rpcFailure(
       harness.rpc.call('rpc.auth.users.get', { actor: a.owner.actor, userId: b.owner.actor.userId }),
     );
-    const missing = await failure(
+    const missing = await rpcFailure(
       harness.rpc.call('rpc.auth.users.get', {
         actor: a.owner.actor,
         userId: '00000000-0000-4000-8000-000000000000',
       }),
     );
-    const reset = await failure(
+    const reset = await rpcFailure(
       harness.rpc.call('rpc.auth.users.resetPassword', {
         actor: a.owner.actor,
         userId: b.owner.actor.userId,
@@ -87,8 +65,8 @@ describe('users and tenants over RPC', () => {
     });
     const observer = { userId: created.user.id, tenantId: owner.actor.tenantId, role: 'observer' as const };
 
-    const error = await failure(harness.rpc.call('rpc.auth.users.list', { actor: observer }));
-    const tenants = await failure(harness.rpc.call('rpc.auth.tenants.list', { actor: owner.actor }));
+    const error = await rpcFailure(harness.rpc.call('rpc.auth.users.list', { actor: observer }));
+    const tenants = await rpcFailure(harness.rpc.call('rpc.auth.tenants.list', { actor: owner.actor }));
 
     expect(error.code).toBe('forbidden');
     expect(tenants.code).toBe('forbidden');
@@ -114,7 +92,7 @@ describe('users and tenants over RPC', () => {
         passwordExpired: true,
       },
     );
-    const weak = await failure(
+    const weak = await rpcFailure(
       harness.rpc.call('rpc.auth.users.changePassword', {
         email,
         currentPassword: temporaryPassword,
@@ -151,11 +129,11 @@ describe('users and tenants over RPC', () => {
     await harness.rpc.call('rpc.auth.users.delete', { actor: owner.actor, userId: member.user.id });
 
     expect(updated.role).toBe('admin');
-    const gone = await failure(
+    const gone = await rpcFailure(
       harness.rpc.call('rpc.auth.users.get', { actor: owner.actor, userId: member.user.id }),
     );
     expect(gone.code).toBe('not_found');
-    const lastOwner = await failure(
+    const lastOwner = await rpcFailure(
       harness.rpc.call('rpc.auth.users.delete', { actor: owner.actor, userId: owner.actor.userId }),
     );
     expect(lastOwner.code).toBe('conflict');

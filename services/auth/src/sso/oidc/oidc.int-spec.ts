@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import { RpcError } from '@optralis/nats';
 import {
   createNatsNamespace,
   createTestDatabase,
@@ -11,6 +10,7 @@ import {
 import { browseToCallback, startOidcIdp, type TestOidcIdp } from '../../../test/oidc-idp';
 import { startSsoApp, type SsoApp } from '../../../test/sso-app';
 import { OidcService } from './oidc.service';
+import { rpcFailure } from '../../../test/rpc-assertions';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/api/v1/auth/oidc/callback';
 const CLIENT = {
@@ -81,14 +81,7 @@ describe(OidcService.name, () => {
     return browseToCallback(url.href, { login, stopAt: REDIRECT_URI });
   }
 
-  async function failure(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(RpcError);
-    return (error as RpcError).code;
-  }
+  const failure = async (promise: Promise<unknown>): Promise<string> => (await rpcFailure(promise)).code;
 
   it('should sign a new user in with the mapped role when the IdP login succeeds', async () => {
     const { tenant, providerId } = await provider();

@@ -1,4 +1,3 @@
-import { RpcError } from '@optralis/nats';
 import {
   createNatsNamespace,
   createTestDatabase,
@@ -9,6 +8,7 @@ import {
 
 import { startSsoApp, type SsoApp } from '../../../test/sso-app';
 import { SsoProvidersService } from './sso-providers.service';
+import { rpcFailure } from '../../../test/rpc-assertions';
 
 const SECRET = 'client-secret-that-must-never-leave-0123';
 const OIDC = {
@@ -38,14 +38,7 @@ describe(SsoProvidersService.name, () => {
     await database.drop();
   });
 
-  async function failure(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(RpcError);
-    return (error as RpcError).code;
-  }
+  const failure = async (promise: Promise<unknown>): Promise<string> => (await rpcFailure(promise)).code;
 
   it('should keep the client secret encrypted and never answer it when a provider is created', async () => {
     const tenant = await auth.tenant();
