@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { spawn } from 'node:child_process';
 
 /**
@@ -17,4 +19,21 @@ export function runChild(command, args, { cwd, track = () => {} }) {
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+/** What `npm start` and `npm test` both do first: install if needed, infrastructure up, build. */
+export async function prepareWorkspace(root, step) {
+  if (!fs.existsSync(path.join(root, 'node_modules')))
+    await step('node_modules is missing: npm ci', 'npm', ['ci']);
+  await step('infrastructure: node infra/local/infra.mjs up', process.execPath, [
+    'infra/local/infra.mjs',
+    'up',
+  ]);
+  await step('build: npx nx run-many -t build', 'npx', [
+    'nx',
+    'run-many',
+    '-t',
+    'build',
+    '--outputStyle=static',
+  ]);
 }

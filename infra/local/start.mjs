@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createConcurrently, LogError, LogExit, LogOutput, Logger } from 'concurrently';
 
-import { runChild } from './child.mjs';
+import { prepareWorkspace, runChild } from './child.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY_BUDGET_MS = 60_000;
@@ -136,19 +136,7 @@ function printTable(states) {
   );
 }
 
-if (!fs.existsSync(path.join(ROOT, 'node_modules')))
-  await step('node_modules is missing: npm ci', 'npm', ['ci']);
-await step('infrastructure: node infra/local/infra.mjs up', process.execPath, [
-  'infra/local/infra.mjs',
-  'up',
-]);
-await step('build: npx nx run-many -t build', 'npx', [
-  'nx',
-  'run-many',
-  '-t',
-  'build',
-  '--outputStyle=static',
-]);
+await prepareWorkspace(ROOT, step);
 
 const missing = SERVICES.filter(
   ({ name }) => !fs.existsSync(path.join(ROOT, 'services', name, 'dist', 'main.js')),

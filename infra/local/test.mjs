@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
-import { runChild } from './child.mjs';
+import { prepareWorkspace, runChild } from './child.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS = '.optralis/vitest-results.json';
@@ -56,19 +56,7 @@ function summary(exitCode) {
   return `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
 }
 
-if (!fs.existsSync(path.join(ROOT, 'node_modules')))
-  await step('node_modules is missing: npm ci', 'npm', ['ci']);
-await step('infrastructure: node infra/local/infra.mjs up', process.execPath, [
-  'infra/local/infra.mjs',
-  'up',
-]);
-await step('build: npx nx run-many -t build', 'npx', [
-  'nx',
-  'run-many',
-  '-t',
-  'build',
-  '--outputStyle=static',
-]);
+await prepareWorkspace(ROOT, step);
 
 fs.mkdirSync(path.dirname(path.join(ROOT, RESULTS)), { recursive: true });
 fs.rmSync(path.join(ROOT, RESULTS), { force: true });
