@@ -15,3 +15,4 @@ export * from './rpc/auth-tokens';
 export * from './rpc/auth-identity';
 export * from './rpc/auth-mfa';
 export * from './rpc/auth-sso';
+export * from './rpc/ingest';

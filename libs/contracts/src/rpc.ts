@@ -4,6 +4,7 @@ import { authIdentityRpc } from './rpc/auth-identity';
 import { authSsoRpc } from './rpc/auth-sso';
 import { authMfaRpc } from './rpc/auth-mfa';
 import { authTokensRpc } from './rpc/auth-tokens';
+import { ingestRpc } from './rpc/ingest';
 import { SERVICE_NAMES, type ServiceName } from './services';
 
 export const RPC_ERROR_CODES = [
@@ -58,6 +59,7 @@ export const rpcMethods = {
   ...authTokensRpc,
   ...authMfaRpc,
   ...authSsoRpc,
+  ...ingestRpc,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type RpcSubject = keyof typeof rpcMethods;
