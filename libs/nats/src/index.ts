@@ -1,5 +1,7 @@
 export * from './codec';
 export * from './decorators';
+export * from './jetstream.batch-runner';
+export * from './jetstream.settlement';
 export * from './jetstream.consumer-runner';
 export * from './jetstream.context';
 export * from './jetstream.publisher';

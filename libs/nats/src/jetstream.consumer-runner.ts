@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { DeadLetter, StreamDefinition } from '@optralis/contracts';
-import { deadletterSubject } from '@optralis/contracts';
 import { runWithTrace, traceFromHeaders } from '@optralis/observability';
 import type { ConsumerMessages, JsMsg } from 'nats';
 import type { z } from 'zod';
 
-import { decodeJson, encodeJson } from './codec';
-import { headersToRecord, type JetStreamMessageInfo } from './jetstream.context';
+import { decodeJson } from './codec';
+import type { JetStreamMessageInfo } from './jetstream.context';
+import { deadLetter, describeSchemaFailure, messageInfo } from './jetstream.settlement';
 import type { NatsConnectionService } from './nats-connection.service';
 import { backoffDelay, isOutcome, type Outcome } from './outcome';
 import { ensureConsumer } from './provisioning';
@@ -131,16 +131,8 @@ export class JetStreamConsumerRunner {
     const decoded = decodeJson(message.data);
     if (!decoded.ok) return { kind: 'deadletter', cause: 'invalid', reason: decoded.reason };
     const parsed = this.schema.safeParse(decoded.value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      );
-      return {
-        kind: 'deadletter',
-        cause: 'invalid',
-        reason: `schema validation failed: ${issues.join('; ')}`,
-      };
-    }
+    if (!parsed.success)
+      return { kind: 'deadletter', cause: 'invalid', reason: describeSchemaFailure(parsed.error) };
     if (deliveries > this.settings.maxDeliver) {
       return {
         kind: 'deadletter',
@@ -173,15 +165,7 @@ export class JetStreamConsumerRunner {
   }
 
   private async invoke(message: JsMsg, payload: unknown): Promise<Outcome> {
-    const headers = headersToRecord(message.headers);
-    const info: JetStreamMessageInfo = {
-      subject: this.nats.namespace.strip(message.subject),
-      stream: message.info.stream,
-      streamSequence: message.seq,
-      deliveryCount: message.info.deliveryCount,
-      msgId: headers['Nats-Msg-Id'],
-      headers,
-    };
+    const info = messageInfo(this.nats, message);
     const trace = traceFromHeaders((name) => message.headers?.get(name) || undefined);
     try {
       const result = await runWithTrace(trace, () => this.handler(payload, info));
@@ -198,32 +182,17 @@ export class JetStreamConsumerRunner {
   private async settle(message: JsMsg, settlement: Settlement): Promise<void> {
     if (settlement.kind === 'ack') return message.ack();
     if (settlement.kind === 'nak') return message.nak(settlement.delayMs);
-    await this.deadLetter(message, settlement.cause, settlement.reason);
-    // nats-server 2.9 ignores a +TERM that carries a reason, so the reason lives in the dead letter only.
-    message.term();
-  }
-
-  private async deadLetter(message: JsMsg, cause: DeadLetter['kind'], reason: string): Promise<void> {
-    const letter: DeadLetter = {
-      stream: message.info.stream,
-      subject: this.nats.namespace.strip(message.subject),
+    await deadLetter({
+      nats: this.nats,
+      stream: this.stream,
       consumer: this.settings.durable,
-      streamSequence: message.seq,
-      deliveries: message.info.deliveryCount,
-      reason,
-      kind: cause,
-      failedAt: new Date().toISOString(),
-      headers: headersToRecord(message.headers),
-      data: Buffer.from(message.data).toString('base64'),
-    };
-    const jetstream = await this.nats.jetstream();
-    await jetstream.publish(
-      this.nats.namespace.subject(deadletterSubject(this.stream.name)),
-      encodeJson(letter),
-      {
-        msgID: `deadletter:${this.settings.durable}:${message.info.stream}:${message.seq}`,
-      },
+      message,
+      cause: settlement.cause,
+      reason: settlement.reason,
+    });
+    this.logger.warn(
+      { sequence: message.seq, kind: settlement.cause, reason: settlement.reason },
+      'message dead-lettered',
     );
-    this.logger.warn({ sequence: message.seq, kind: cause, reason }, 'message dead-lettered');
   }
 }

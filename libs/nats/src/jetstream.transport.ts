@@ -3,7 +3,12 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import { isRpcSubject, type MessageName, messages, STREAMS } from '@optralis/contracts';
 import { isObservable, lastValueFrom } from 'rxjs';
 
-import { JETSTREAM_EXTRAS_KEY } from './decorators';
+import { JETSTREAM_BATCH_EXTRAS_KEY, JETSTREAM_EXTRAS_KEY } from './decorators';
+import {
+  type BatchConsumerOptions,
+  type BatchHandler,
+  JetStreamBatchConsumerRunner,
+} from './jetstream.batch-runner';
 import { JetStreamConsumerRunner, type ConsumerOptions } from './jetstream.consumer-runner';
 import { JetStreamContext, type JetStreamMessageInfo } from './jetstream.context';
 import { NatsConnectionService } from './nats-connection.service';
@@ -26,7 +31,7 @@ async function resolveResult(
 @Injectable()
 export class JetStreamTransport extends Server implements CustomTransportStrategy {
   private readonly log = new Logger(JetStreamTransport.name);
-  private readonly runners: JetStreamConsumerRunner[] = [];
+  private readonly runners: (JetStreamConsumerRunner | JetStreamBatchConsumerRunner)[] = [];
   private readonly responders: RpcResponder[] = [];
 
   constructor(private readonly nats: NatsConnectionService) {
@@ -80,11 +85,29 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     );
   }
 
-  private consumerFor(pattern: string, handler: MessageHandler): JetStreamConsumerRunner {
+  private consumerFor(
+    pattern: string,
+    handler: MessageHandler,
+  ): JetStreamConsumerRunner | JetStreamBatchConsumerRunner {
     if (!Object.prototype.hasOwnProperty.call(messages, pattern)) {
       throw new Error(`@JetStreamHandler("${pattern}") is not a message of the contract`);
     }
     const message = messages[pattern as MessageName];
+    const batchOptions = handler.extras?.[JETSTREAM_BATCH_EXTRAS_KEY] as BatchConsumerOptions | undefined;
+    if (batchOptions) {
+      return new JetStreamBatchConsumerRunner(
+        this.nats,
+        STREAMS[message.stream],
+        message.schema,
+        async (items) => {
+          const returned: unknown = await handler(items);
+          return (
+            isObservable(returned) ? await lastValueFrom(returned, { defaultValue: undefined }) : returned
+          ) as Awaited<ReturnType<BatchHandler>>;
+        },
+        batchOptions,
+      );
+    }
     const options = handler.extras?.[JETSTREAM_EXTRAS_KEY] as ConsumerOptions | undefined;
     if (!options)
       throw new Error(`@EventPattern("${pattern}") needs @JetStreamHandler options (durable name)`);

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-import { HostIdSchema, Inventory, IsoTime, LIMITS, MetricName, Tags, TenantIdSchema } from '../schemas/common';
+import {
+  HostIdSchema,
+  Inventory,
+  IsoTime,
+  LIMITS,
+  MetricName,
+  Tags,
+  TenantIdSchema,
+} from '../schemas/common';
 import { TokenActor } from './auth-tokens';
 
 export const HOST_STATUSES = ['online', 'offline'] as const;
@@ -17,7 +25,10 @@ export const MAX_POINTS_PER_SERIES = 11_000;
 export const MAX_EXPORT_SERIES = 200_000;
 
 const Cursor = z.string().min(1).max(512);
-const LabelMatchers = z.record(z.string().min(1).max(LIMITS.labelKeyLength), z.string().max(LIMITS.labelValueLength));
+const LabelMatchers = z.record(
+  z.string().min(1).max(LIMITS.labelKeyLength),
+  z.string().max(LIMITS.labelValueLength),
+);
 
 export const HostSummary = z.object({
   id: HostIdSchema,
@@ -126,7 +137,12 @@ export const ingestRpc = {
         from: IsoTime,
         to: IsoTime,
         /** Seconds; widened when the range would give more than `maxPoints` points. */
-        stepSeconds: z.number().int().min(1).max(86_400 * 31).optional(),
+        stepSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(86_400 * 31)
+          .optional(),
         maxPoints: z.number().int().min(1).max(MAX_POINTS_PER_SERIES).default(1_000),
         resolution: z.enum(['auto', ...STORAGE_RESOLUTIONS]).default('auto'),
       })
