@@ -13,6 +13,13 @@ export interface PublishOptions {
   headers?: Record<string, string>;
 }
 
+export interface PublishManyOptions {
+  /** Skip the schema check when the caller built the payloads from an already validated form (hot path). */
+  validated?: boolean;
+  /** How long to wait for each JetStream ack. */
+  timeoutMs?: number;
+}
+
 export interface Published {
   stream: string;
   sequence: number;
@@ -58,16 +65,18 @@ export class JetStreamPublisher {
   async publishMany<N extends MessageName>(
     name: N,
     batch: ({ payload: InputOf<N> } & PublishOptions)[],
+    options: PublishManyOptions = {},
   ): Promise<Published[]> {
     const jetstream = await (await this.nats.ready()).jetstream();
     const schema = messages[name].schema;
     const expectedStream = this.nats.namespace.streamName(STREAMS[messages[name].stream].name);
     const acks = batch.map((item) => {
-      const payload = schema.parse(item.payload) as PayloadOf<N>;
+      const payload = (options.validated ? item.payload : schema.parse(item.payload)) as PayloadOf<N>;
       return jetstream.publish(this.subjectOf(name, payload), encodeJson(payload), {
         msgID: item.msgId,
         headers: traceHeaders(item.headers),
         expect: { streamName: expectedStream },
+        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
       });
     });
     const results = await Promise.all(acks);

@@ -17,6 +17,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private connecting?: Promise<NatsConnection>;
   private provisioned?: Promise<void>;
   private manager?: JetStreamManager;
+  private disconnected = false;
 
   constructor(@Inject(NATS_OPTIONS) readonly options: NatsOptions) {
     this.namespace = new NatsNamespace(options.namespace ?? '');
@@ -50,6 +51,11 @@ export class NatsConnectionService implements OnApplicationShutdown {
     });
     await this.provisioned;
     return connection;
+  }
+
+  /** False while the client is reconnecting or closed: callers can refuse work at once instead of waiting. */
+  isConnected(): boolean {
+    return !!this.connection && !this.connection.isClosed() && !this.disconnected;
   }
 
   async jetstream(): Promise<JetStreamClient> {
@@ -111,6 +117,8 @@ export class NatsConnectionService implements OnApplicationShutdown {
 
   private async watchStatus(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
+      if (status.type === 'disconnect') this.disconnected = true;
+      if (status.type === 'reconnect') this.disconnected = false;
       if (status.type === 'disconnect' || status.type === 'reconnect') {
         this.logger.warn({ event: status.type, server: status.data }, 'NATS connection changed');
       }
