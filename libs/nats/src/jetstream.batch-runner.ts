@@ -172,7 +172,17 @@ export class JetStreamBatchConsumerRunner {
   }
 
   private async handle(batch: Pending[]): Promise<void> {
-    const outcomes = await this.invoke(batch);
+    // A long write (a slow or recovering database) must not let the ack deadline pass mid-batch.
+    const heartbeat = setInterval(
+      () => batch.forEach((entry) => entry.message.working()),
+      Math.max(100, Math.floor(this.settings.ackWaitMs / 3)),
+    );
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.invoke(batch);
+    } finally {
+      clearInterval(heartbeat);
+    }
     await Promise.all(
       batch.map(async (entry, index) => {
         try {

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { type LevelWithSilent, stdTimeFunctions } from 'pino';
@@ -53,5 +54,8 @@ export function loggerParams(options: ObservabilityOptions): Params {
   };
   return {
     pinoHttp: options.logDestination ? [httpOptions, options.logDestination] : httpOptions,
+    ...(options.quietRoutes?.length
+      ? { exclude: options.quietRoutes.map((path) => ({ path, method: RequestMethod.ALL })) }
+      : {}),
   };
 }

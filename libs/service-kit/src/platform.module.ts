@@ -16,6 +16,8 @@ export interface PlatformOptions {
   service: ServiceName;
   version: string;
   config: BaseEnv;
+  /** High-rate routes left out of the access log (their volume and outcomes show on /metrics). */
+  quietRoutes?: string[];
   /** The service's own migrations, after the shared first one. */
   migrations?: (new () => MigrationInterface)[];
   entities?: DatabaseOptions['entities'];
@@ -30,7 +32,12 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        ObservabilityModule.forRoot({ service, version: options.version, logLevel: config.LOG_LEVEL }),
+        ObservabilityModule.forRoot({
+          service,
+          version: options.version,
+          logLevel: config.LOG_LEVEL,
+          quietRoutes: options.quietRoutes,
+        }),
         NatsModule.forRoot({
           servers: config.NATS_URL,
           service,

@@ -5,6 +5,8 @@ import { IntakeError } from './intake.errors';
 import { type IntakeFormat, IntakeService } from './intake.service';
 import { sendProblem } from './problem.reply';
 
+export const INTAKE_ROUTES = ['/v1/agent/reports', '/api/v2/write', '/api/v1/write', '/v1/metrics'];
+
 /** The four wire formats of CONTRACT.md "Metric intake"; bodies arrive as raw buffers (BodyParserSetup). */
 @Controller()
 export class IntakeController {
@@ -12,25 +14,25 @@ export class IntakeController {
 
   constructor(private readonly intake: IntakeService) {}
 
-  @Post('/v1/agent/reports')
+  @Post(INTAKE_ROUTES[0])
   async agent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.handle('agent', request, reply, (result) =>
       reply.code(202).send({ accepted: result.published, duplicates: result.duplicates }),
     );
   }
 
-  @Post('/api/v2/write')
+  @Post(INTAKE_ROUTES[1])
   async influx(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.handle('influx', request, reply, () => reply.code(204).send());
   }
 
-  @Post('/api/v1/write')
+  @Post(INTAKE_ROUTES[2])
   async remoteWrite(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.handle('prometheus', request, reply, () => reply.code(204).send());
   }
 
   /** OTLP/HTTP answers 200 with an ExportMetricsServiceResponse; an empty message is valid in both encodings. */
-  @Post('/v1/metrics')
+  @Post(INTAKE_ROUTES[3])
   async otlp(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.handle('otlp', request, reply, (result) => {
       const json = (request.headers['content-type'] ?? '').startsWith('application/json');
@@ -66,7 +68,11 @@ export class IntakeController {
       });
       return respond(result);
     } catch (error) {
-      if (error instanceof IntakeError) return sendProblem(reply, error, request.url.split('?', 1)[0]);
+      if (error instanceof IntakeError) {
+        // Intake routes are left out of the access log (their volume); refusals stay visible at debug and on /metrics.
+        this.logger.debug({ format, status: error.status, detail: error.detail }, 'intake refused');
+        return sendProblem(reply, error, request.url.split('?', 1)[0]);
+      }
       this.logger.error(
         { error: (error as Error).message, stack: (error as Error).stack, format },
         'intake failed',

@@ -60,8 +60,8 @@ export class IntakeService {
       labelNames: ['format'],
     });
     this.samplesDropped = metrics.counter({
-      name: 'ingest_samples_dropped_total',
-      help: 'Samples dropped during normalisation (non-finite values, unusable names), by format and reason.',
+      name: 'ingest_intake_samples_dropped_total',
+      help: 'Samples dropped during normalisation (non-finite values, unusable names, native histograms), by format and reason.',
       labelNames: ['format', 'reason'],
     });
     this.reportsPublished = metrics.counter({
@@ -81,7 +81,11 @@ export class IntakeService {
     }
     const body = await decodeBody({
       body: request.body,
-      contentEncoding: request.contentEncoding,
+      // Remote-write always says `Content-Encoding: snappy`: its body is a snappy block the normaliser opens.
+      contentEncoding:
+        request.format === 'prometheus' && isSnappy(request.contentEncoding)
+          ? undefined
+          : request.contentEncoding,
       maxDecompressedBytes: this.config.INGEST_MAX_DECOMPRESSED_BYTES,
     });
     const context: NormaliseContext = {
@@ -89,6 +93,7 @@ export class IntakeService {
       receivedAt: new Date(),
       maxFutureSeconds: this.config.INGEST_MAX_FUTURE_SECONDS,
       retentionSeconds: this.config.INGEST_RETENTION_RAW_DAYS * 86_400,
+      maxDecompressedBytes: this.config.INGEST_MAX_DECOMPRESSED_BYTES,
     };
     const normalised = this.normalise(request, body, context);
     const summary = await this.publisher.publish(normalised.reports);
@@ -125,6 +130,10 @@ export class IntakeService {
         return normaliseOtlp(body, otlpContentType(request.contentType), context);
     }
   }
+}
+
+function isSnappy(encoding: string | undefined): boolean {
+  return (encoding ?? '').trim().toLowerCase() === 'snappy';
 }
 
 function parseJson(body: Buffer): unknown {
