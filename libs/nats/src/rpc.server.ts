@@ -44,7 +44,29 @@ export class RpcResponder {
   private async answer(message: Msg): Promise<void> {
     const trace = traceFromHeaders((name) => message.headers?.get(name) || undefined);
     const envelope = await runWithTrace(trace, () => this.handle(message));
-    if (message.reply) message.respond(encodeJson(envelope));
+    if (!message.reply) return;
+    const encoded = encodeJson(envelope);
+    try {
+      message.respond(encoded);
+    } catch (error) {
+      // A reply over the server's max_payload throws here; the caller gets a coded error instead of a timeout.
+      this.logger.error(
+        { subject: this.subject, bytes: encoded.length, error: (error as Error).message },
+        'reply not sent',
+      );
+      const refusal: RpcReplyEnvelope = {
+        ok: false,
+        error: {
+          code: 'reply_too_large',
+          message: `the answer (${encoded.length} bytes) is larger than NATS carries; ask for less (a smaller page or range)`,
+        },
+      };
+      try {
+        message.respond(encodeJson(refusal));
+      } catch (secondError) {
+        this.logger.error({ error: (secondError as Error).message }, 'error reply not sent either');
+      }
+    }
   }
 
   private async handle(message: Msg): Promise<RpcReplyEnvelope> {

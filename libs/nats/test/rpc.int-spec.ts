@@ -35,6 +35,11 @@ class PingScenarios {
   async alerting(): Promise<PingReply> {
     return new Promise<never>(() => undefined);
   }
+
+  @RpcMethod('rpc.ingest.metrics.names')
+  async names(): Promise<{ names: string[] }> {
+    return { names: Array.from({ length: 20_000 }, (_, index) => `metric.${index}.${'x'.repeat(100)}`) };
+  }
 }
 
 describe(RpcClient.name, () => {
@@ -100,6 +105,13 @@ describe(RpcClient.name, () => {
   it('should refuse a reply outside the contract when the handler returns the wrong shape', async () => {
     const error = await failure(client.call('rpc.reports.ping', {}));
     expect(error.code).toBe('internal');
+  });
+
+  it('should answer reply_too_large instead of crashing when the answer is over the NATS payload limit', async () => {
+    const error = await failure(client.call('rpc.ingest.metrics.names', { tenantId: 't1', hostId: 'h1' }));
+    expect(error.code).toBe('reply_too_large');
+    expect(error.message).toMatch(/larger than NATS carries/);
+    expect((await client.call('rpc.ingest.ping', {})).service).toBe('ingest');
   });
 
   it('should fail with timeout when the handler never answers', async () => {

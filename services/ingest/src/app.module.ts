@@ -2,9 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@optralis/service-kit';
 
 import type { IngestConfig } from './config';
+import { HostsModule } from './hosts/hosts.module';
 import { IngestConfigModule } from './ingest.config.provider';
+import { INTAKE_ROUTES } from './intake/intake.controller';
 import { IntakeModule } from './intake/intake.module';
 import { ingestMigrations } from './migrations';
+import { QueriesModule } from './queries/queries.module';
+import { StorageModule } from './storage/storage.module';
 
 @Module({})
 export class AppModule {
@@ -12,9 +16,18 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'ingest', version, config, migrations: ingestMigrations }),
+        PlatformModule.forRoot({
+          service: 'ingest',
+          version,
+          config,
+          migrations: ingestMigrations,
+          quietRoutes: INTAKE_ROUTES,
+        }),
         IngestConfigModule.forRoot(config),
         IntakeModule,
+        StorageModule.forRoot(config),
+        HostsModule,
+        QueriesModule.forRoot(config),
       ],
     };
   }

@@ -29,7 +29,10 @@ export const IngestEnv = serviceEnv('ingest', 8081, {
   INGEST_WRITER_BATCH_WAIT_MS: whole(1, 60_000).default(250),
   INGEST_WRITER_CONCURRENCY: whole(1, 16).default(2),
   /** Whether this instance runs the writer (an intake-only instance sets false). */
-  INGEST_WRITER_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  INGEST_WRITER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** How often committed batches are folded into the 1 min and 1 h rollups. */
   INGEST_ROLLUP_INTERVAL_SECONDS: whole(1, 3600).default(15),
   /** A host is offline after this many of its own report intervals without a report. */

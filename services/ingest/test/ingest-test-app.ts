@@ -27,7 +27,7 @@ export async function startIngestTestApp(input: {
   databaseUrl: string;
   namespace: string;
   env?: Record<string, string>;
-  modules: (Type<unknown> | DynamicModule)[];
+  modules: (Type<unknown> | DynamicModule)[] | ((config: IngestConfig) => (Type<unknown> | DynamicModule)[]);
 }): Promise<IngestTestApp> {
   const config = loadConfig(IngestEnv, {
     DATABASE_URL: input.databaseUrl,
@@ -45,7 +45,7 @@ export async function startIngestTestApp(input: {
         migrations: ingestMigrations,
       }),
       IngestConfigModule.forRoot(config),
-      ...input.modules,
+      ...(typeof input.modules === 'function' ? input.modules(config) : input.modules),
     ],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {

@@ -126,9 +126,10 @@ describe('Ingest pipeline under faults (real processes)', () => {
     const statuses = await postAll(first, reports);
     expect(statuses.every((status) => status === 202)).toBe(true);
 
-    await expectEventually(async () => expect((await stored('fault-host-')).rows).toBeGreaterThan(0), {
-      intervalMs: 10,
-    });
+    await expectEventually(
+      async () => expect((await stored('fault-host-')).rows, first.output().slice(-3000)).toBeGreaterThan(0),
+      { intervalMs: 10, timeoutMs: 20_000 },
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     expect((await stored('fault-host-')).rows).toBeLessThan(reports.length);
@@ -139,7 +140,7 @@ describe('Ingest pipeline under faults (real processes)', () => {
     });
     const totals = await stored('fault-host-');
     expect(totals).toEqual({ rows: 3000, samples: 3000 * METRICS_PER_REPORT, distinct: 3000 });
-  });
+  }, 120_000);
 
   it('should accept reports while Postgres is down, store nothing partial, and catch up once it is back', async () => {
     const ingest = await startIngest();
@@ -174,5 +175,5 @@ describe('Ingest pipeline under faults (real processes)', () => {
       timeoutMs: 60_000,
     });
     expect(await stored('pg-down-')).toEqual({ rows: 500, samples: 500 * METRICS_PER_REPORT, distinct: 500 });
-  });
+  }, 120_000);
 });

@@ -24,7 +24,7 @@ export const MAX_POINTS_PER_SERIES = 11_000;
 /** Most series the Prometheus export returns for one tenant before answering `export.too_many_series`. */
 export const MAX_EXPORT_SERIES = 200_000;
 
-const Cursor = z.string().min(1).max(512);
+const Cursor = z.string().min(1).max(2048);
 const LabelMatchers = z.record(
   z.string().min(1).max(LIMITS.labelKeyLength),
   z.string().max(LIMITS.labelValueLength),
@@ -181,4 +181,6 @@ export const INGEST_ERROR_CODES = {
   hostNotFound: 'host.not_found',
   tooManySeries: 'export.too_many_series',
   invalidRange: 'metrics.invalid_range',
+  tooManyLatestSeries: 'metrics.too_many_series',
+  replyTooLarge: 'reply_too_large',
 } as const;
