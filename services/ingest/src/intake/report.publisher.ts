@@ -21,6 +21,7 @@ export interface PublishSummary {
 export class ReportPublisher {
   private readonly logger = new Logger(ReportPublisher.name);
   private pendingReports = 0;
+  private turn?: Promise<void>;
   private readonly pendingGauge: Gauge;
   private readonly publishSeconds: Histogram;
 
@@ -42,6 +43,20 @@ export class ReportPublisher {
     });
   }
 
+  /**
+   * Resolves on the next event-loop turn together with every request that arrived in this one, so their
+   * publishes reach the NATS socket in one write instead of one each (nats.js flushes per microtask).
+   */
+  private nextTurn(): Promise<void> {
+    this.turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    );
+    return this.turn;
+  }
+
   async publish(reports: MetricsReport[]): Promise<PublishSummary> {
     if (reports.length === 0) return { published: 0, duplicates: 0 };
     if (!this.nats.isConnected()) throw unavailable('the message stream is unreachable');
@@ -54,6 +69,7 @@ export class ReportPublisher {
     this.pendingGauge.set(this.pendingReports);
     const stopTimer = this.publishSeconds.startTimer();
     try {
+      await this.nextTurn();
       const acks = await this.publisher.publishMany(
         'metrics.report',
         reports.map((payload) => ({ payload, msgId: payload.id })),
