@@ -1,4 +1,4 @@
-import { arrange, canonicalRow, layOut, shapeOf } from './row-shape';
+import { arrange, canonicalRow, layOut, shapeOf, shapeText } from './row-shape';
 
 describe('row shape', () => {
   it('should tell shapes apart when label text mimics the separators', () => {
@@ -11,9 +11,12 @@ describe('row shape', () => {
         { name: 'n', value: 1 },
       ],
       [{ name: 'mn', value: 1 }],
-    ].map(shapeOf);
+    ].map(shapeText);
 
     expect(new Set(shapes).size).toBe(shapes.length);
+    expect(new Set(shapes.map((_, index) => shapeOf([{ name: `m${index}`, value: 0 }]))).size).toBe(
+      shapes.length,
+    );
   });
 
   it('should collapse a repeated series to its first position when canonicalising a row', () => {

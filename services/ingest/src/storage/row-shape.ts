@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Sample } from '@optralis/contracts';
 
 import { canonicalLabels, labelsKey } from './series-keys';
@@ -5,11 +7,16 @@ import { canonicalLabels, labelsKey } from './series-keys';
 const SAMPLE_END = '\u0001';
 
 /**
- * What a report's samples are, without their values: names and labels in the order they came. A host sends
- * the same shape report after report, so the shape alone finds its series set (see SeriesDictionaryService).
- * Names cannot hold control characters (contract); labels are length-prefixed, so no two shapes collide.
+ * What a report's samples are, without their values: names and labels in the order they came, as a 128-bit
+ * digest. A host sends the same shape report after report, so the shape alone finds its series set (see
+ * SeriesDictionaryService). Names cannot hold control characters (contract) and labels are length-prefixed,
+ * so distinct shapes have distinct texts.
  */
 export function shapeOf(samples: Sample[]): string {
+  return createHash('sha256').update(shapeText(samples), 'utf8').digest('base64url').slice(0, 22);
+}
+
+export function shapeText(samples: Sample[]): string {
   let shape = '';
   for (const sample of samples) {
     shape += sample.name;

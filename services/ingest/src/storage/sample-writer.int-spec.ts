@@ -121,20 +121,49 @@ describe(SampleWriterService.name, () => {
       report({ tenantId, hostId: 'capped', time: new Date(Date.now() + 2000), samples: samples(6, 8) }),
     ]);
 
+    const fourth = await storage.writer.write([
+      report({ tenantId, hostId: 'capped', time: new Date(Date.now() + 3000), samples: samples(0, 8) }),
+    ]);
+
     expect(first).toMatchObject({ samplesStored: 4, samplesDropped: 0 });
     expect(second).toMatchObject({ samplesStored: 5, samplesDropped: 3 });
     expect(third).toMatchObject({ samplesStored: 0, samplesDropped: 2 });
+    expect(fourth).toMatchObject({ samplesStored: 5, samplesDropped: 3 });
     const [host] = await storage.query<{ series_count: number; series_dropped: string }>(
       `SELECT "series_count", "series_dropped" FROM "ingest"."hosts" WHERE "tenant_id" = $1`,
       [tenantId],
     );
-    expect(host).toEqual({ series_count: 5, series_dropped: '5' });
+    expect(host).toEqual({ series_count: 5, series_dropped: '8' });
     const [series] = await storage.query<{ count: number }>(
       `SELECT count(*)::int AS "count" FROM "ingest"."series" se JOIN "ingest"."hosts" h ON h."key" = se."host_key"
        WHERE h."tenant_id" = $1`,
       [tenantId],
     );
     expect(series.count).toBe(5);
+  });
+
+  it('should share one series set when reports list the same series in another order', async () => {
+    const tenantId = randomUUID();
+    const a = { name: 'a', value: 1 };
+    const b = { name: 'b', value: 2, labels: { k: 'v' } };
+
+    await storage.writer.write([
+      report({ tenantId, hostId: 'o', samples: [a, b] }),
+      report({ tenantId, hostId: 'o', time: new Date(Date.now() + 1000), samples: [b, a] }),
+    ]);
+
+    const [sets] = await storage.query<{ count: number }>(
+      `SELECT count(*)::int AS "count" FROM "ingest"."series_sets" ss JOIN "ingest"."hosts" h ON h."key" = ss."host_key"
+       WHERE h."tenant_id" = $1`,
+      [tenantId],
+    );
+    expect(sets.count).toBe(1);
+    expect((await stored(tenantId)).map((row) => [row.name, row.value])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 
   it('should round-trip hostile label values and odd metric names through the store', async () => {

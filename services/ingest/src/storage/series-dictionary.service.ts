@@ -10,12 +10,15 @@ import { seriesSetHash } from './series-keys';
 import type { SqlSession } from './sql-session.repository';
 import type { WritePlan } from './write-plan';
 
-/** Series ids kept in memory (~150 bytes each): size it above the fleet's active series. */
-const SERIES_CACHE_ENTRIES = 2_000_000;
-/** Characters of series-set keys kept in memory (a key is the set's sorted ids, comma-separated). */
+/**
+ * Report shapes kept (one or a few per host; ~50 bytes + 4 per sample each). A hit is the whole dictionary
+ * work of a report; the series and set caches below only serve shapes not seen before.
+ */
+const SHAPE_CACHE_ENTRIES = 500_000;
+/** Series ids kept (~150 bytes each). */
+const SERIES_CACHE_ENTRIES = 500_000;
+/** Characters of series-set keys kept (a key is the set's sorted ids, comma-separated). */
 const SET_CACHE_CHARS = 32 * 1024 * 1024;
-/** Characters of report shapes kept in memory (one or a few shapes per host, ~40 characters per sample). */
-const SHAPE_CACHE_CHARS = 64 * 1024 * 1024;
 /** What the per-host cap refused is remembered this long, so an over-cap host costs no lookups. */
 const REFUSED_TTL_MS = 5 * 60_000;
 const REFUSED = 0;
@@ -66,10 +69,7 @@ interface Learned {
  */
 @Injectable()
 export class SeriesDictionaryService {
-  private readonly shapes = new LRUCache<string, ShapeLayout>({
-    maxSize: SHAPE_CACHE_CHARS,
-    sizeCalculation: (layout, key) => key.length + layout.slots.length * 2 + 32,
-  });
+  private readonly shapes = new LRUCache<string, ShapeLayout>({ max: SHAPE_CACHE_ENTRIES });
   private readonly series = new LRUCache<string, number>({ max: SERIES_CACHE_ENTRIES });
   private readonly sets = new LRUCache<string, number>({
     maxSize: SET_CACHE_CHARS,

@@ -1,5 +1,6 @@
 import type { MetricsReport } from '@optralis/contracts';
 
+import { shapeOf, shapeText } from './row-shape';
 import { buildWritePlan } from './write-plan';
 
 const base = Date.UTC(2026, 10, 21, 10, 0, 0);
@@ -57,11 +58,8 @@ describe(buildWritePlan.name, () => {
     ];
     const plan = buildWritePlan([report({ hostId: 'h', at: 1, samples })], { oldestAllowedMs: 0 });
 
-    expect(plan.rows[0]).toMatchObject({
-      values: [1, 2, 3],
-      samples,
-      shape: 'a|1:x1:1\u0001b\u0001a|1:x1:1\u0001',
-    });
+    expect(plan.rows[0]).toMatchObject({ values: [1, 2, 3], samples, shape: shapeOf(samples) });
+    expect(shapeText(samples)).toBe('a|1:x1:1\u0001b\u0001a|1:x1:1\u0001');
   });
 
   it('should count the samples of reports older than the retention and keep their host fresh', () => {
