@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 import type { INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@optralis/config';
 import type { MetricsReport, Sample } from '@optralis/contracts';
-import { DatabaseService } from '@optralis/db';
-import { connectNatsTransport } from '@optralis/nats';
-import { PlatformModule } from '@optralis/service-kit';
-import { TEST_NATS_URL } from '@optralis/testing';
 import { DataSource } from 'typeorm';
 
-import { type IngestConfig, IngestEnv } from '../src/config';
-import { IngestConfigModule } from '../src/ingest.config.provider';
-import { ingestMigrations } from '../src/migrations';
+import type { IngestConfig } from '../src/config';
 import { EventRelayService } from '../src/storage/event-relay.service';
 import { HostStatusService } from '../src/storage/host-status.service';
 import { PartitionService } from '../src/storage/partition.service';
@@ -21,6 +12,7 @@ import { RollupService } from '../src/storage/rollup.service';
 import { SampleWriterService } from '../src/storage/sample-writer.service';
 import { StorageModule } from '../src/storage/storage.module';
 import { WriterProgress } from '../src/storage/writer-progress';
+import { startIngestTestApp } from './ingest-test-app';
 
 export interface StorageTestApp {
   app: INestApplication;
@@ -44,28 +36,17 @@ export async function startStorageTestApp(input: {
   namespace: string;
   env?: Record<string, string>;
 }): Promise<StorageTestApp> {
-  const config = loadConfig(IngestEnv, {
-    DATABASE_URL: input.databaseUrl,
-    NATS_URL: TEST_NATS_URL,
-    NATS_NAMESPACE: input.namespace,
-    LOG_LEVEL: 'silent',
-    INGEST_WRITER_ENABLED: 'false',
-    INGEST_ROLLUP_INTERVAL_SECONDS: '3600',
-    INGEST_STATUS_SWEEP_SECONDS: '3600',
-    ...input.env,
+  const { app, config } = await startIngestTestApp({
+    databaseUrl: input.databaseUrl,
+    namespace: input.namespace,
+    env: {
+      INGEST_WRITER_ENABLED: 'false',
+      INGEST_ROLLUP_INTERVAL_SECONDS: '3600',
+      INGEST_STATUS_SWEEP_SECONDS: '3600',
+      ...input.env,
+    },
+    modules: (settings) => [StorageModule.forRoot(settings)],
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      PlatformModule.forRoot({ service: 'ingest', version: 'test', config, migrations: ingestMigrations }),
-      IngestConfigModule.forRoot(config),
-      StorageModule.forRoot(config),
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
-  if (config.INGEST_WRITER_ENABLED) connectNatsTransport(app);
-  await app.init();
-  if (config.INGEST_WRITER_ENABLED) await app.startAllMicroservices();
-  await app.get(DatabaseService).whenReady();
   const dataSource = app.get(DataSource);
   return {
     app,

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import type { INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@optralis/config';
 import type { TokenActor, TokenRole } from '@optralis/contracts';
-import { DatabaseService } from '@optralis/db';
-import { connectNatsTransport, RpcClient, RpcError } from '@optralis/nats';
-import { PlatformModule } from '@optralis/service-kit';
-import { TEST_NATS_URL } from '@optralis/testing';
+import { RpcClient, RpcError } from '@optralis/nats';
 import { DataSource } from 'typeorm';
 
-import { IngestEnv } from '../../config';
 import { HostsModule } from '../../hosts/hosts.module';
-import { ingestMigrations } from '../../migrations';
 import { QueriesModule } from '../queries.module';
+import { startIngestTestApp } from '../../../test/ingest-test-app';
 import { MetricStoreSeed } from './metric-store.seed';
 
 export interface FleetApp {
@@ -34,25 +27,10 @@ export async function startFleetApp(input: {
   namespace: string;
   env?: Record<string, string>;
 }): Promise<FleetApp> {
-  const config = loadConfig(IngestEnv, {
-    DATABASE_URL: input.databaseUrl,
-    NATS_URL: TEST_NATS_URL,
-    NATS_NAMESPACE: input.namespace,
-    LOG_LEVEL: 'silent',
-    ...input.env,
+  const { app } = await startIngestTestApp({
+    ...input,
+    modules: (config) => [HostsModule, QueriesModule.forRoot(config)],
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      PlatformModule.forRoot({ service: 'ingest', version: 'test', config, migrations: ingestMigrations }),
-      HostsModule,
-      QueriesModule.forRoot(config),
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
-  connectNatsTransport(app);
-  await app.init();
-  await app.startAllMicroservices();
-  await app.get(DatabaseService).whenReady();
   const dataSource = app.get(DataSource);
   return {
     app,
