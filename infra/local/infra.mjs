@@ -3,29 +3,7 @@
 import { NATS_PID, natsDown, natsUp, probeNats } from './nats.mjs';
 import { PG_PID, databaseExists, postgresDown, postgresUp, probePostgres } from './postgres.mjs';
 import { InfraError, isAlive, readPid } from './processes.mjs';
-
-function natsTarget() {
-  const raw = (process.env.NATS_URL || 'nats://127.0.0.1:4222').split(',')[0].trim();
-  const url = new URL(raw.includes('://') ? raw : `nats://${raw}`);
-  return { url: raw, host: url.hostname, port: Number(url.port || 4222) };
-}
-
-function databaseTarget() {
-  const raw = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/optralis';
-  const url = new URL(raw);
-  const adminUrl = new URL(raw);
-  adminUrl.pathname = '/postgres';
-  return {
-    url: raw,
-    shown: raw.replace(/:[^:@/]*@/, ':***@'),
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username || 'postgres'),
-    password: decodeURIComponent(url.password),
-    database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-    adminUrl: adminUrl.toString(),
-  };
-}
+import { databaseTarget, natsTarget } from './targets.mjs';
 
 // Targets are read one at a time so a bad DATABASE_URL does not keep NATS from starting.
 async function up() {

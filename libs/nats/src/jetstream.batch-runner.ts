@@ -6,10 +6,9 @@ import type { z } from 'zod';
 import { decodeJson } from './codec';
 import type { ConsumerOptions } from './jetstream.consumer-runner';
 import type { JetStreamMessageInfo } from './jetstream.context';
-import { deadLetter, describeSchemaFailure, messageInfo } from './jetstream.settlement';
+import { consumeDurable, deadLetter, describeSchemaFailure, messageInfo } from './jetstream.settlement';
 import type { NatsConnectionService } from './nats-connection.service';
 import { backoffDelay, isOutcome, type Outcome } from './outcome';
-import { ensureConsumer } from './provisioning';
 
 export interface BatchConsumerOptions extends ConsumerOptions {
   /** A batch is handed over once it holds this many messages… */
@@ -82,22 +81,17 @@ export class JetStreamBatchConsumerRunner {
   }
 
   async start(): Promise<void> {
-    const manager = await this.nats.jetstreamManager();
-    await ensureConsumer(manager, {
-      stream: this.streamName,
+    this.messages = await consumeDurable({
+      nats: this.nats,
+      streamName: this.streamName,
       durable: this.settings.durable,
-      filterSubjects: (this.settings.filterSubjects ?? []).map((subject) =>
-        this.nats.namespace.subject(subject),
-      ),
-      maxDeliver: this.settings.maxDeliver + 1,
+      filterSubjects: this.settings.filterSubjects ?? [],
+      maxDeliver: this.settings.maxDeliver,
       ackWaitMs: this.settings.ackWaitMs,
-      maxAckPending: this.settings.maxInFlight,
+      maxInFlight: this.settings.maxInFlight,
       deliverPolicy: this.settings.deliverPolicy,
+      pullSize: Math.min(this.settings.maxInFlight, 10_000),
     });
-    const consumer = await (
-      await this.nats.jetstream()
-    ).consumers.get(this.streamName, this.settings.durable);
-    this.messages = await consumer.consume({ max_messages: Math.min(this.settings.maxInFlight, 10_000) });
     this.loop = this.run(this.messages);
     this.logger.log({ stream: this.streamName, batchSize: this.settings.batchSize }, 'consuming in batches');
   }

@@ -6,10 +6,9 @@ import type { z } from 'zod';
 
 import { decodeJson } from './codec';
 import type { JetStreamMessageInfo } from './jetstream.context';
-import { deadLetter, describeSchemaFailure, messageInfo } from './jetstream.settlement';
+import { consumeDurable, deadLetter, describeSchemaFailure, messageInfo } from './jetstream.settlement';
 import type { NatsConnectionService } from './nats-connection.service';
 import { backoffDelay, isOutcome, type Outcome } from './outcome';
-import { ensureConsumer } from './provisioning';
 
 export interface ConsumerOptions {
   /** Durable name: instances that share it share the work. */
@@ -73,21 +72,17 @@ export class JetStreamConsumerRunner {
   }
 
   async start(): Promise<void> {
-    const manager = await this.nats.jetstreamManager();
-    await ensureConsumer(manager, {
-      stream: this.streamName,
+    this.messages = await consumeDurable({
+      nats: this.nats,
+      streamName: this.streamName,
       durable: this.settings.durable,
-      filterSubjects: this.settings.filterSubjects.map((subject) => this.nats.namespace.subject(subject)),
-      // One delivery beyond our own limit, so a crash during the last attempt still ends in the dead-letter stream.
-      maxDeliver: this.settings.maxDeliver + 1,
+      filterSubjects: this.settings.filterSubjects,
+      maxDeliver: this.settings.maxDeliver,
       ackWaitMs: this.settings.ackWaitMs,
-      maxAckPending: this.settings.maxInFlight,
+      maxInFlight: this.settings.maxInFlight,
       deliverPolicy: this.settings.deliverPolicy,
+      pullSize: Math.min(this.settings.maxInFlight, 1000),
     });
-    const consumer = await (
-      await this.nats.jetstream()
-    ).consumers.get(this.streamName, this.settings.durable);
-    this.messages = await consumer.consume({ max_messages: Math.min(this.settings.maxInFlight, 1000) });
     this.loop = this.run(this.messages);
     this.logger.log({ stream: this.streamName }, 'consuming');
   }

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { natsUp } from '../../../infra/local/nats.mjs';
 import { postgresUp } from '../../../infra/local/postgres.mjs';
 import { InfraError } from '../../../infra/local/processes.mjs';
+import { databaseTarget, natsTarget } from '../../../infra/local/targets.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const NATS_URL = process.env.NATS_URL || 'nats://127.0.0.1:4222';
@@ -32,36 +33,14 @@ export function freePort() {
   });
 }
 
-function natsTarget() {
-  const raw = NATS_URL.split(',')[0].trim();
-  const url = new URL(raw.includes('://') ? raw : `nats://${raw}`);
-  return { url: raw, host: url.hostname, port: Number(url.port || 4222) };
-}
-
-function databaseTarget() {
-  const url = new URL(DATABASE_URL);
-  const adminUrl = new URL(DATABASE_URL);
-  adminUrl.pathname = '/postgres';
-  return {
-    url: DATABASE_URL,
-    shown: DATABASE_URL.replace(/:[^:@/]*@/, ':***@'),
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username || 'postgres'),
-    password: decodeURIComponent(url.password),
-    database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-    adminUrl: adminUrl.toString(),
-  };
-}
-
 /**
  * NATS with JetStream and Postgres reachable, as `npm run infra:up` makes them (it may start them). The
  * database it makes sure of is `postgres`: the benchmark needs none but its own.
  */
 export async function ensureInfrastructure() {
   try {
-    await natsUp(natsTarget());
-    await postgresUp({ ...databaseTarget(), database: 'postgres' });
+    await natsUp(natsTarget(NATS_URL));
+    await postgresUp({ ...databaseTarget(DATABASE_URL), database: 'postgres' });
   } catch (error) {
     const reason = error instanceof InfraError ? error.message : error.stack;
     throw new Error(`NATS and Postgres are needed (see infra/local/README.md, npm run infra:up):\n${reason}`);
@@ -70,7 +49,7 @@ export async function ensureInfrastructure() {
 
 async function onMaintenanceDatabase(sql) {
   const client = new pg.Client({
-    connectionString: databaseTarget().adminUrl,
+    connectionString: databaseTarget(DATABASE_URL).adminUrl,
     connectionTimeoutMillis: 5000,
   });
   await client.connect();

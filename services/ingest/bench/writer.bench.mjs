@@ -13,6 +13,7 @@ const { NestFactory } = require('@nestjs/core');
 const { loadConfig } = require('@optralis/config');
 const { DatabaseService } = require('@optralis/db');
 const { PlatformModule } = require('@optralis/service-kit');
+const { createTestDatabase } = require('@optralis/testing');
 const { DataSource } = require('typeorm');
 const { IngestEnv } = require('../dist/config');
 const { IngestConfigModule } = require('../dist/ingest.config.provider');
@@ -24,7 +25,6 @@ const { EventRelayService } = require('../dist/storage/event-relay.service');
 const { PartitionService } = require('../dist/storage/partition.service');
 const { encodeSampleRows } = require('../dist/storage/copy-text');
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/optralis';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 10_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 3_000);
@@ -32,22 +32,6 @@ const WRITERS = Number(process.env.BENCH_WRITERS ?? 2);
 const METRICS = 50;
 const INTERVAL_MS = 10_000;
 const MINUTES = Number(process.env.BENCH_ROLLUP_MINUTES ?? 3);
-
-function databaseUrl(name) {
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onMaintenance(sql) {
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl('postgres'), poolSize: 1 });
-  await dataSource.initialize();
-  try {
-    await dataSource.query(sql);
-  } finally {
-    await dataSource.destroy();
-  }
-}
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const quantile = (values, q) =>
@@ -115,10 +99,9 @@ function copyCodec() {
 copyCodec();
 if (process.env.BENCH_CODEC_ONLY) process.exit(0);
 
-const name = `optralis_bench_${randomBytes(4).toString('hex')}`;
-await onMaintenance(`CREATE DATABASE "${name}"`);
+const database = await createTestDatabase();
 const config = loadConfig(IngestEnv, {
-  DATABASE_URL: databaseUrl(name),
+  DATABASE_URL: database.url,
   NATS_NAMESPACE: `bench${randomBytes(4).toString('hex')}`,
   LOG_LEVEL: 'warn',
   INGEST_WRITER_ENABLED: 'false',
@@ -226,6 +209,6 @@ try {
   console.log(`ingest.samples on disk: ${size.size} for ${(stored + HOSTS * METRICS) / 1e6} M samples`);
 } finally {
   await app.close();
-  if (process.env.BENCH_KEEP) console.log(`kept database ${name}`);
-  else await onMaintenance(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  if (process.env.BENCH_KEEP) console.log(`kept database ${database.name}`);
+  else await database.drop();
 }

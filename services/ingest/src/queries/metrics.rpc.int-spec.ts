@@ -1,62 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  createNatsNamespace,
-  createTestDatabase,
-  type NatsTestNamespace,
-  type TestDatabase,
-} from '@optralis/testing';
-
-import { type FleetApp, startFleetApp } from './testing/fleet-test-app';
-import type { SeededHost } from './testing/metric-store.seed';
 import { MetricsRpc } from './metrics.rpc';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS, useMetricsFixture } from './testing/metrics-fixture';
 
 describe(MetricsRpc.name, () => {
-  let database: TestDatabase;
-  let nats: NatsTestNamespace;
-  let fleet: FleetApp;
-  // Whole hours, three of them ago: well inside every retention and aligned to every step used here.
-  const base = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
-  const at = (seconds: number): Date => new Date(base + seconds * 1000);
-  const iso = (seconds: number): string => at(seconds).toISOString();
-
-  /** A host whose one series set holds cpu and mem, with raw rows every 10 s from `base`. */
-  async function hostWithSamples(cpu: (number | null)[], mem: number[] = cpu.map(() => 1)) {
-    const tenantId = randomUUID();
-    const host = await fleet.seed.host({ tenantId });
-    const set = await fleet.seed.seriesSet(host.key, [{ name: 'cpu.usage_pct' }, { name: 'mem.used_pct' }]);
-    await fleet.seed.samples(
-      host.key,
-      set.setId,
-      cpu.map((value, index) => ({ time: at(index * 10), values: [value, mem[index]] })),
-    );
-    return { tenantId, host, ...set };
-  }
-
-  const series = (host: SeededHost, request: Record<string, unknown>) =>
-    fleet.rpc.call('rpc.ingest.metrics.series', {
-      tenantId: host.tenantId,
-      hostId: host.hostId,
-      names: ['cpu.usage_pct'],
-      from: iso(0),
-      to: iso(120),
-      ...request,
-    });
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    nats = await createNatsNamespace();
-    fleet = await startFleetApp({ databaseUrl: database.url, namespace: nats.namespace });
-  });
-
-  afterAll(async () => {
-    await fleet?.close();
-    await nats.cleanup();
-    await database.drop();
-  });
+  const fixture = useMetricsFixture();
+  const { at, iso, hostWithSamples, series } = fixture;
 
   it('should average raw samples per step when the step is under a minute', async () => {
     const { host } = await hostWithSamples([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -93,7 +42,7 @@ describe(MetricsRpc.name, () => {
 
   it('should average the 1 minute rollup as sum over count when the step is a minute or more', async () => {
     const { host, seriesIds } = await hostWithSamples([1000, 1000, 1000]);
-    await fleet.seed.rollups('rollup_1m', [
+    await fixture.fleet.seed.rollups('rollup_1m', [
       { seriesId: seriesIds[0], bucket: at(0), sum: 10, count: 2 },
       { seriesId: seriesIds[0], bucket: at(60), sum: 30, count: 3 },
       { seriesId: seriesIds[0], bucket: at(120), sum: 5, count: 1 },
@@ -113,7 +62,7 @@ describe(MetricsRpc.name, () => {
 
   it('should read the 1 hour rollup when the step is an hour or more', async () => {
     const { host, seriesIds } = await hostWithSamples([1000]);
-    await fleet.seed.rollups('rollup_1h', [
+    await fixture.fleet.seed.rollups('rollup_1h', [
       { seriesId: seriesIds[0], bucket: at(0), sum: 50, count: 10 },
       { seriesId: seriesIds[0], bucket: at(3600), sum: 30, count: 2 },
     ]);
@@ -141,7 +90,7 @@ describe(MetricsRpc.name, () => {
   it('should read a coarser rollup when the range starts before a resolution is kept', async () => {
     const { host, seriesIds } = await hostWithSamples([1]);
     const eightDaysAgo = Math.floor((Date.now() - 8 * DAY_MS) / HOUR_MS) * HOUR_MS;
-    await fleet.seed.rollups('rollup_1m', [
+    await fixture.fleet.seed.rollups('rollup_1m', [
       { seriesId: seriesIds[0], bucket: new Date(eightDaysAgo), sum: 9, count: 3 },
     ]);
     const range = (start: number) => ({
@@ -181,13 +130,13 @@ describe(MetricsRpc.name, () => {
 
   it('should keep the whole answer within one NATS message when many series ask for many points', async () => {
     const tenantId = randomUUID();
-    const host = await fleet.seed.host({ tenantId });
+    const host = await fixture.fleet.seed.host({ tenantId });
     const names = Array.from({ length: 50 }, (_, index) => `load.metric_${index}`);
-    const set = await fleet.seed.seriesSet(
+    const set = await fixture.fleet.seed.seriesSet(
       host.key,
       names.map((name) => ({ name })),
     );
-    await fleet.seed.samples(
+    await fixture.fleet.seed.samples(
       host.key,
       set.setId,
       Array.from({ length: 360 }, (_, row) => ({
@@ -213,11 +162,11 @@ describe(MetricsRpc.name, () => {
 
   it('should match labels exactly and treat an empty matcher as an absent label', async () => {
     const tenantId = randomUUID();
-    const host = await fleet.seed.host({ tenantId });
+    const host = await fixture.fleet.seed.host({ tenantId });
     const mounts: Record<string, string>[] = [{ mount: '/' }, { mount: '/var' }, {}];
     const disks = mounts.map((labels) => ({ name: 'disk.used_pct', labels }));
-    const set = await fleet.seed.seriesSet(host.key, disks);
-    await fleet.seed.samples(host.key, set.setId, [{ time: at(0), values: [10, 20, 30] }]);
+    const set = await fixture.fleet.seed.seriesSet(host.key, disks);
+    await fixture.fleet.seed.samples(host.key, set.setId, [{ time: at(0), values: [10, 20, 30] }]);
     const disk = (labels?: Record<string, string>) =>
       series(host, { names: ['disk.used_pct'], labels, stepSeconds: 30 });
 
