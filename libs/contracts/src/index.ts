@@ -16,3 +16,8 @@ export * from './rpc/auth-identity';
 export * from './rpc/auth-mfa';
 export * from './rpc/auth-sso';
 export * from './rpc/ingest';
+export * from './rpc/alerting-common';
+export * from './rpc/alerting-rules';
+export * from './rpc/alerting-channels';
+export * from './rpc/alerting-policies';
+export * from './rpc/alerting-alerts';

@@ -4,6 +4,10 @@ import { authIdentityRpc } from './rpc/auth-identity';
 import { authSsoRpc } from './rpc/auth-sso';
 import { authMfaRpc } from './rpc/auth-mfa';
 import { authTokensRpc } from './rpc/auth-tokens';
+import { alertingAlertsRpc } from './rpc/alerting-alerts';
+import { alertingChannelsRpc } from './rpc/alerting-channels';
+import { alertingPoliciesRpc } from './rpc/alerting-policies';
+import { alertingRulesRpc } from './rpc/alerting-rules';
 import { ingestRpc } from './rpc/ingest';
 import { SERVICE_NAMES, type ServiceName } from './services';
 
@@ -60,6 +64,10 @@ export const rpcMethods = {
   ...authMfaRpc,
   ...authSsoRpc,
   ...ingestRpc,
+  ...alertingRulesRpc,
+  ...alertingChannelsRpc,
+  ...alertingPoliciesRpc,
+  ...alertingAlertsRpc,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type RpcSubject = keyof typeof rpcMethods;

@@ -2,3 +2,4 @@ export * from './platform.module';
 export * from './run-service';
 export * from './service-identity';
 export * from './service-instances.migration';
+export * from './secrets';

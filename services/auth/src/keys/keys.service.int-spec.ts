@@ -15,7 +15,7 @@ import { CreateIdentity1763700000000 } from '../migrations/1763700000000-create-
 import type { AuditTrail } from '../shared/audit.trail';
 import { KeysRepository } from './keys.repository';
 import { KeysService } from './keys.service';
-import { loadMasterKey } from './master-key';
+import { loadMasterKey } from '@optralis/service-kit';
 
 describe(KeysService.name, () => {
   let database: TestDatabase;

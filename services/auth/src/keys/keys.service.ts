@@ -23,7 +23,7 @@ import type { CryptoKey, JWK, JWTHeaderParameters, JWTPayload } from 'jose';
 import { AUTH_CONFIG, type AuthConfig } from '../shared/auth-config';
 import { AuthError } from '../shared/auth-error';
 import { AuditTrail, PLATFORM_AUDIT_TENANT } from '../shared/audit.trail';
-import { decryptSecret, encryptSecret } from './key-crypto';
+import { decryptSecret, encryptSecret } from '@optralis/service-kit';
 import { KeysErrorCode } from './keys.errors';
 import { KeysRepository, type SigningKeyRow } from './keys.repository';
 import { MASTER_KEY } from './master-key';

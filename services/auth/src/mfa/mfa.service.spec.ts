@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 
 import { strictMock } from '../../test/strict-mock';
-import { decryptSecret, encryptSecret } from '../keys/key-crypto';
+import { decryptSecret, encryptSecret } from '@optralis/service-kit';
 import type { AuditTrail } from '../shared/audit.trail';
 import type { PasswordHasher } from '../shared/password.hasher';
 import { sha256 } from '../shared/secrets';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asTenantId } from '@optralis/db';
 
-import { decryptSecret, encryptSecret } from '../keys/key-crypto';
+import { decryptSecret, encryptSecret } from '@optralis/service-kit';
 import { MASTER_KEY } from '../keys/master-key';
 import type { Actor } from '../shared/actor';
 import { AuditTrail } from '../shared/audit.trail';

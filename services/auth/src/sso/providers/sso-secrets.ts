@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { decryptSecret, encryptSecret } from '../../keys/key-crypto';
+import { decryptSecret, encryptSecret } from '@optralis/service-kit';
 import { MASTER_KEY } from '../../keys/master-key';
 
 /** Seals SSO secrets (client secrets, pending PKCE verifiers) with the master key of the signing keys. */
