@@ -3,3 +3,4 @@ export * from './run-service';
 export * from './service-identity';
 export * from './service-instances.migration';
 export * from './secrets';
+export * from './periodic-task';

@@ -3,7 +3,7 @@ import { DatabaseService, describeError } from '@optralis/db';
 import { JetStreamPublisher } from '@optralis/nats';
 
 import { EventOutboxRepository } from './event-outbox.repository';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@optralis/service-kit';
 import { SqlSessions } from './sql-session.repository';
 import { StorageMetrics } from './storage.metrics';
 

@@ -11,7 +11,7 @@ import type { IngestConfig } from '../config';
 import { INGEST_CONFIG } from '../ingest.config.provider';
 import { EventRelayService } from './event-relay.service';
 import { HostStatusRepository } from './host-status.repository';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@optralis/service-kit';
 import { SqlSessions } from './sql-session.repository';
 import { StorageMetrics } from './storage.metrics';
 import { WriterProgress } from './writer-progress';

@@ -18,7 +18,7 @@ import {
   wantedPartitions,
 } from './partition-plan';
 import { PartitionRepository } from './partition.repository';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@optralis/service-kit';
 import { type SqlSession, SqlSessions, sqlState } from './sql-session.repository';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60_000;

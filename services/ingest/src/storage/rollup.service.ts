@@ -10,7 +10,7 @@ import { DatabaseService } from '@optralis/db';
 import type { IngestConfig } from '../config';
 import { INGEST_CONFIG } from '../ingest.config.provider';
 import { PartitionService } from './partition.service';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@optralis/service-kit';
 import { type FoldResult, type PendingBatches, RollupRepository } from './rollup.repository';
 import { SqlSessions, sqlState } from './sql-session.repository';
 import { StorageMetrics } from './storage.metrics';

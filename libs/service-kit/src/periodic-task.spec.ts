@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@optralis/service-kit';
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+import type { AlertChanged } from '@optralis/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { enqueueDeliveries } from '../delivery/delivery-outbox';
+import { buildNotification } from './alert-notification';
+import type { AlertNotificationType, AlertRecord, AlertTransitionWrite } from './alert.types';
+import { fromRow, type AlertRow, ALERT_COLUMNS } from './alert-row';
+
+const DELIVERY_KIND: Record<AlertNotificationType, 'firing' | 'resolved' | 'acknowledged' | 'escalation'> = {
+  'alert.firing': 'firing',
+  'alert.resolved': 'resolved',
+  'alert.acknowledged': 'acknowledged',
+  'alert.escalated': 'escalation',
+};
+
+/** All SQL of the alert lifecycle: rows, transitions, replay guard, ALERTS outbox, deliveries, escalations. */
+@Injectable()
+export class AlertsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async openAlerts(partitions: number[]): Promise<AlertRecord[]> {
+    const rows: AlertRow[] = await this.dataSource.query(
+      `SELECT ${ALERT_COLUMNS} FROM "alerting"."alerts" WHERE "state" <> 'resolved' AND "partition" = ANY($1)`,
+      [partitions],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** State changes of a dedup key since `since` (flapping detection). */
+  async transitionsSince(tenantId: string, dedupKey: string, since: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS "count" FROM "alerting"."alert_transitions"
+        WHERE "tenant_id" = $1 AND "dedup_key" = $2 AND "time" >= $3 AND "to_state" <> 'pending'`,
+      [tenantId, dedupKey, since],
+    )) as { count: number }[];
+    return row?.count ?? 0;
+  }
+
+  /** Writes one change; false when the replay guard shows it was already applied. */
+  async write(change: AlertTransitionWrite): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (change.streamSeq !== null && !(await this.advance(manager, change))) return false;
+      await this.saveAlert(manager, change);
+      await this.recordTransition(manager, change);
+      await this.recordEvent(manager, change);
+      await this.notify(manager, change);
+      await this.escalate(manager, change);
+      return true;
+    });
+  }
+
+  /** Locks an open alert for a change made by a person (acknowledge); undefined when missing. */
+  async lockForChange<T>(
+    tenantId: string,
+    id: string,
+    work: (
+      alert: AlertRecord | undefined,
+      save: (change: AlertTransitionWrite) => Promise<void>,
+    ) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: AlertRow[] = await manager.query(
+        `SELECT ${ALERT_COLUMNS} FROM "alerting"."alerts" WHERE "tenant_id" = $1 AND "id" = $2 FOR UPDATE`,
+        [tenantId, id],
+      );
+      const save = async (change: AlertTransitionWrite): Promise<void> => {
+        await this.saveAlert(manager, change);
+        await this.recordTransition(manager, change);
+        await this.recordEvent(manager, change);
+        await this.notify(manager, change);
+        await this.escalate(manager, change);
+      };
+      return work(rows[0] ? fromRow(rows[0]) : undefined, save);
+    });
+  }
+
+  private async advance(manager: EntityManager, change: AlertTransitionWrite): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO "alerting"."dedup_positions" ("tenant_id", "dedup_key", "stream_seq") VALUES ($1, $2, $3)
+       ON CONFLICT ("tenant_id", "dedup_key") DO UPDATE SET "stream_seq" = EXCLUDED."stream_seq"
+         WHERE "dedup_positions"."stream_seq" < EXCLUDED."stream_seq"
+       RETURNING 1`,
+      [change.alert.tenantId, change.alert.dedupKey, change.streamSeq],
+    );
+    return rows.length > 0;
+  }
+
+  private async saveAlert(manager: EntityManager, { alert, isNew }: AlertTransitionWrite): Promise<void> {
+    if (isNew) {
+      await manager.query(
+        `INSERT INTO "alerting"."alerts" ("id", "tenant_id", "rule_id", "rule_name", "rule_kind", "host_id",
+           "host_name", "metric", "labels", "dedup_key", "severity", "state", "flapping", "value", "explanation",
+           "summary", "partition", "escalation_policy_id", "channel_ids", "started_at", "firing_at", "updated_at")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, now())`,
+        [
+          alert.id,
+          alert.tenantId,
+          alert.ruleId,
+          alert.ruleName,
+          alert.ruleKind,
+          alert.hostId,
+          alert.hostName,
+          alert.metric,
+          JSON.stringify(alert.labels),
+          alert.dedupKey,
+          alert.severity,
+          alert.state,
+          alert.flapping,
+          alert.value,
+          alert.explanation === null ? null : JSON.stringify(alert.explanation),
+          alert.summary,
+          alert.partition,
+          alert.escalationPolicyId,
+          alert.channelIds,
+          alert.startedAt,
+          alert.firingAt,
+        ],
+      );
+      return;
+    }
+    await manager.query(
+      // An acknowledgement may have been made by another instance since this one loaded the alert: keep it.
+      `UPDATE "alerting"."alerts" SET "severity" = $3,
+         "state" = CASE WHEN "state" = 'acknowledged' AND $4 = 'firing' THEN 'acknowledged' ELSE $4 END,
+         "flapping" = $5, "value" = $6, "explanation" = $7, "summary" = $8, "firing_at" = $9,
+         "acknowledged_at" = COALESCE($10, "acknowledged_at"), "acknowledged_by" = COALESCE($11, "acknowledged_by"),
+         "resolved_at" = $12, "updated_at" = now()
+       WHERE "tenant_id" = $1 AND "id" = $2`,
+      [
+        alert.tenantId,
+        alert.id,
+        alert.severity,
+        alert.state,
+        alert.flapping,
+        alert.value,
+        alert.explanation === null ? null : JSON.stringify(alert.explanation),
+        alert.summary,
+        alert.firingAt,
+        alert.acknowledgedAt,
+        alert.acknowledgedBy,
+        alert.resolvedAt,
+      ],
+    );
+  }
+
+  private async recordTransition(manager: EntityManager, change: AlertTransitionWrite): Promise<void> {
+    const { alert } = change;
+    await manager.query(
+      `INSERT INTO "alerting"."alert_transitions" ("alert_id", "tenant_id", "dedup_key", "from_state", "to_state",
+         "severity", "value", "summary", "actor", "time") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        alert.id,
+        alert.tenantId,
+        alert.dedupKey,
+        change.previousState,
+        alert.state,
+        alert.severity,
+        alert.value,
+        alert.summary,
+        change.actor,
+        change.time,
+      ],
+    );
+  }
+
+  private async recordEvent(manager: EntityManager, change: AlertTransitionWrite): Promise<void> {
+    const { alert } = change;
+    const event: AlertChanged = {
+      id: randomUUID(),
+      alertId: alert.id,
+      tenantId: alert.tenantId,
+      ruleId: alert.ruleId,
+      ruleName: alert.ruleName,
+      ruleKind: alert.ruleKind,
+      hostId: alert.hostId,
+      hostName: alert.hostName,
+      ...(alert.metric === null ? {} : { metric: alert.metric }),
+      labels: alert.labels,
+      severity: alert.severity,
+      state: alert.state,
+      ...(change.previousState === null ? {} : { previousState: change.previousState }),
+      value: alert.value,
+      ...(alert.explanation === null ? {} : { explanation: alert.explanation }),
+      summary: alert.summary.slice(0, 2000),
+      ...(alert.acknowledgedBy === null ? {} : { acknowledgedBy: alert.acknowledgedBy }),
+      time: change.time.toISOString(),
+    };
+    await manager.query(`INSERT INTO "alerting"."event_outbox" ("event") VALUES ($1)`, [
+      JSON.stringify(event),
+    ]);
+  }
+
+  private async notify(manager: EntityManager, change: AlertTransitionWrite): Promise<void> {
+    const targets = new Map<string, AlertNotificationType>();
+    if (change.notifyPreviouslyNotified) {
+      const rows: { channel_id: string }[] = await manager.query(
+        `SELECT DISTINCT "channel_id" FROM "alerting"."deliveries"
+          WHERE "tenant_id" = $1 AND "alert_id" = $2 AND "kind" IN ('firing', 'escalation')`,
+        [change.alert.tenantId, change.alert.id],
+      );
+      for (const row of rows) targets.set(row.channel_id, change.notifyPreviouslyNotified);
+    }
+    for (const channelId of change.notify?.channelIds ?? []) targets.set(channelId, change.notify!.type);
+    if (targets.size === 0) return;
+    const transition = `${change.alert.state}:${change.streamSeq ?? change.time.getTime()}`;
+    await enqueueDeliveries(
+      manager,
+      [...targets].map(([channelId, type]) => {
+        const id = randomUUID();
+        return {
+          id,
+          tenantId: change.alert.tenantId,
+          alertId: change.alert.id,
+          channelId,
+          kind: DELIVERY_KIND[type],
+          idempotencyKey: `${change.alert.id}:${transition}:${channelId}`,
+          payload: buildNotification({
+            alert: change.alert,
+            type,
+            previousState: change.previousState,
+            deliveryId: id,
+            time: change.time,
+          }),
+          sampleTime: type === 'alert.firing' ? change.sampleTime : null,
+        };
+      }),
+    );
+  }
+
+  private async escalate(manager: EntityManager, change: AlertTransitionWrite): Promise<void> {
+    if (!change.escalation) return;
+    if ('start' in change.escalation) {
+      await manager.query(
+        `INSERT INTO "alerting"."escalations" ("alert_id", "tenant_id", "policy_id", "base_time", "next_at")
+         SELECT $1, $2, p."id", $3, $3::timestamptz + make_interval(mins => (p."steps"->0->>'afterMinutes')::int)
+           FROM "alerting"."escalation_policies" p WHERE p."tenant_id" = $2 AND p."id" = $4
+         ON CONFLICT ("alert_id") DO NOTHING`,
+        [change.alert.id, change.alert.tenantId, change.time, change.escalation.start],
+      );
+      return;
+    }
+    await manager.query(
+      `UPDATE "alerting"."escalations" SET "state" = $3 WHERE "tenant_id" = $1 AND "alert_id" = $2 AND "state" = 'active'`,
+      [change.alert.tenantId, change.alert.id, change.escalation.end],
+    );
+  }
+}

@@ -1,0 +1,12 @@
+import { type Mock, vi } from 'vitest';
+
+/** A mock whose every method fails unless the test stubbed it (STYLE.md habit 8). */
+export function strictMock<T extends object>(methods: (keyof T)[]): { [K in keyof T]: Mock } & T {
+  const mock: Record<string, unknown> = {};
+  for (const method of methods) {
+    mock[method as string] = vi.fn(() => {
+      throw new Error(`unexpected call to ${String(method)}`);
+    });
+  }
+  return mock as { [K in keyof T]: Mock } & T;
+}
