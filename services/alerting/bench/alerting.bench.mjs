@@ -82,7 +82,13 @@ async function configure(call, actor, { webhookUrl, secret, minDeviation }) {
   });
   const anomaly = await call('rules.create', {
     actor,
-    rule: { name: 'bench mem anomaly', kind: 'anomaly', metric: ANOMALY_METRIC, minDeviation, channelIds: [] },
+    rule: {
+      name: 'bench mem anomaly',
+      kind: 'anomaly',
+      metric: ANOMALY_METRIC,
+      minDeviation,
+      channelIds: [],
+    },
   });
   console.log(`channel ${channel.id}, threshold rule ${threshold.id}, anomaly rule ${anomaly.id}`);
   return { channel, threshold, anomaly };
@@ -93,7 +99,13 @@ async function countAlerts(call, actor, ruleId, from) {
   let count = 0;
   let cursor;
   for (let page = 0; page < ALERT_PAGES; page++) {
-    const reply = await call('alerts.list', { actor, ruleId, from, limit: 500, ...(cursor ? { cursor } : {}) });
+    const reply = await call('alerts.list', {
+      actor,
+      ruleId,
+      from,
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
     count += reply.items.length;
     cursor = reply.nextCursor;
     if (!cursor) return String(count);
@@ -277,8 +289,12 @@ async function main() {
     }),
   );
   console.log(
-    '\n(latency includes the webhook receiver and load generator sharing this process and machine; CPU per core = ' +
-      'evaluations ÷ alerting CPU seconds from load start until drained; postgres counts every backend on the server)',
+    [
+      '\nNotes: latency is measured in this process, which also runs the load generator, on the same machine as',
+      'the service. Per core = ÷ alerting CPU seconds from load start until drained. postgres counts every backend',
+      'on the server. RSS growth ÷ tracked series is an upper bound: it also holds host presence, consumer',
+      'buffers (a backlog inflates it) and garbage not yet collected.',
+    ].join('\n'),
   );
   printMissing(detection.missing, lookups);
   if (detection.unexpected.length > 0)

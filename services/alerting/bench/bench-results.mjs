@@ -126,7 +126,7 @@ const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 1048576).toFix
 const ratio = (amount, per) => (amount === undefined || !(per > 0) ? undefined : amount / per);
 
 /** Everything the run measured, as label/value rows. */
-export function resultRows({ options, load, detection, snapshots, cpu, memory, receiver }) {
+export function resultRows({ options, load, detection, snapshots, cpu, memory, receiver, alertCounts }) {
   const { start, loadEnd, end } = snapshots;
   const window = load.windowSeconds;
   const delta = (name, from, to) => {
@@ -178,6 +178,10 @@ export function resultRows({ options, load, detection, snapshots, cpu, memory, r
     [
       'resolved webhooks · unexpected firings · other',
       `${whole(detection.resolved)} · ${whole(detection.unexpected.length)} · ${detection.other || '–'}`,
+    ],
+    [
+      'alerts opened during the run: threshold · anomaly',
+      `${alertCounts.threshold} · ${alertCounts.anomaly}`,
     ],
     [
       'webhooks rejected (signature/shape) · repeats',
