@@ -64,6 +64,11 @@ export const AnomalyRuleInput = z
     zWarning: z.number().gt(0).max(100).nullable().default(null),
     zCritical: z.number().gt(0).max(100).nullable().default(null),
     alpha: z.number().gt(0).lte(1).nullable().default(null),
+    /**
+     * Consecutive anomalous samples (same side) before the rule reports a deviation; a deviation of at least
+     * twice zCritical counts at once. 2 keeps Gaussian noise quiet at the cost of one interval.
+     */
+    confirmSamples: z.number().int().min(1).max(60).default(2),
     warmupSamples: z.number().int().min(2).max(100_000).nullable().default(null),
     direction: AnomalyDirection.default('both'),
     /** Deviations smaller than this absolute amount never count, whatever σ says (flat series). */

@@ -11,6 +11,9 @@ export const AnomalyExplanation = z.object({
   alpha: z.number().gt(0).lte(1),
   warmupSamples: z.number().int().nonnegative(),
   windowSeconds: z.number().nonnegative().optional(),
+  varianceAlpha: z.number().gt(0).lte(1).optional(),
+  /** Consecutive anomalous samples seen when the alert was raised. */
+  consecutiveSamples: z.number().int().nonnegative().optional(),
 });
 
 export const ThresholdExplanation = z.object({

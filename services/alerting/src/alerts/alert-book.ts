@@ -2,25 +2,24 @@ import { Injectable } from '@nestjs/common';
 
 import type { AlertRecord } from './alert.types';
 
+/** How the book, the replay positions and the flapping history key a dedup key. */
+export const alertKey = (tenantId: string, dedupKey: string): string => `${tenantId}\u0000${dedupKey}`;
+
 /** The open alerts of the partitions this instance evaluates, by tenant and dedup key. */
 @Injectable()
 export class AlertBook {
   private readonly open = new Map<string, AlertRecord>();
 
-  private key(tenantId: string, dedupKey: string): string {
-    return `${tenantId}\u0000${dedupKey}`;
-  }
-
   get(tenantId: string, dedupKey: string): AlertRecord | undefined {
-    return this.open.get(this.key(tenantId, dedupKey));
+    return this.open.get(alertKey(tenantId, dedupKey));
   }
 
   set(alert: AlertRecord): void {
-    this.open.set(this.key(alert.tenantId, alert.dedupKey), alert);
+    this.open.set(alertKey(alert.tenantId, alert.dedupKey), alert);
   }
 
   delete(tenantId: string, dedupKey: string): void {
-    this.open.delete(this.key(tenantId, dedupKey));
+    this.open.delete(alertKey(tenantId, dedupKey));
   }
 
   /** Forgets a partition given up (another instance took it) before loading one taken over. */

@@ -4,11 +4,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AlertSeverity, AlertState } from '@optralis/contracts';
 
 import type { Condition } from '../evaluation/detectors/condition';
-import { DeliveryWaker, MaintenanceCalendar, TenantSettingsSource } from '../shared/ports';
+import { MaintenanceCalendar, TenantSettingsSource } from '../shared/ports';
 import type { AlertRecord, AlertSignal, AlertTransitionWrite } from './alert.types';
 import { AlertBook } from './alert-book';
-import { AlertEventRelay } from './alert-event.relay';
-import { AlertsRepository } from './alerts.repository';
+import { PartitionWrites } from './partition-writes.service';
 
 function forSecondsOf(signal: AlertSignal): number {
   const { rule } = signal;
@@ -17,8 +16,8 @@ function forSecondsOf(signal: AlertSignal): number {
 
 /**
  * pending → firing (or suppressed inside a maintenance window) → resolved, one open alert per dedup key.
- * Decides from the partition's in-memory book, writes each change in one transaction (alert, transition,
- * ALERTS event, deliveries, escalation), and updates the book only once that commit succeeded.
+ * Decides from the partition's in-memory book, updates the book at once, and queues the change for its
+ * partition's writer, which commits it (alert, transition, ALERTS event, deliveries, escalation) in order.
  */
 @Injectable()
 export class AlertLifecycleService {
@@ -26,11 +25,9 @@ export class AlertLifecycleService {
 
   constructor(
     private readonly book: AlertBook,
-    private readonly repository: AlertsRepository,
+    private readonly writes: PartitionWrites,
     private readonly calendar: MaintenanceCalendar,
     private readonly settings: TenantSettingsSource,
-    private readonly deliveries: DeliveryWaker,
-    private readonly relay: AlertEventRelay,
   ) {}
 
   /** Whether a signal could change anything: most samples of a healthy fleet stop here, without I/O. */
@@ -43,6 +40,8 @@ export class AlertLifecycleService {
   }
 
   async apply(signal: AlertSignal): Promise<void> {
+    const { tenantId, dedupKey, streamSeq, partition } = signal;
+    if (streamSeq !== null && this.writes.alreadyApplied(partition, tenantId, dedupKey, streamSeq)) return;
     const open = this.book.get(signal.tenantId, signal.dedupKey);
     const change =
       signal.condition === 'ok'
@@ -51,12 +50,9 @@ export class AlertLifecycleService {
           ? await this.continueBreach(open, signal)
           : await this.open(signal);
     if (!change) return;
-    const applied = await this.repository.write(change);
-    if (!applied) return;
     if (change.alert.state === 'resolved') this.book.delete(change.alert.tenantId, change.alert.dedupKey);
     else this.book.set(change.alert);
-    this.relay.wake();
-    if (change.notify || change.notifyPreviouslyNotified) this.deliveries.wake();
+    await this.writes.enqueue(change);
     this.logger.log(
       { tenantId: signal.tenantId, ruleId: signal.rule.id, hostId: signal.hostId, alertId: change.alert.id },
       `alert ${change.previousState ?? 'new'} → ${change.alert.state}`,
@@ -191,8 +187,7 @@ export class AlertLifecycleService {
 
   private async isFlapping(signal: AlertSignal): Promise<boolean> {
     const policy = await this.settings.flapping(signal.tenantId);
-    const since = new Date(Date.now() - policy.windowSeconds * 1000);
-    const changes = await this.repository.transitionsSince(signal.tenantId, signal.dedupKey, since);
-    return changes >= policy.maxTransitions;
+    const since = Date.now() - policy.windowSeconds * 1000;
+    return this.writes.changesSince(signal.tenantId, signal.dedupKey, since) >= policy.maxTransitions;
   }
 }

@@ -12,6 +12,7 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertsRpc } from './alerts.rpc';
 import { AlertsService } from './alerts.service';
 import { EscalationScheduler } from './escalation.scheduler';
+import { PartitionWrites } from './partition-writes.service';
 
 @Module({
   imports: [DeliveryModule, MaintenanceModule, SettingsModule, EscalationPoliciesModule],
@@ -24,7 +25,8 @@ import { EscalationScheduler } from './escalation.scheduler';
     AlertEventRelay,
     AlertsService,
     EscalationScheduler,
+    PartitionWrites,
   ],
-  exports: [AlertBook, AlertLifecycleService, AlertsRepository],
+  exports: [AlertBook, AlertLifecycleService, AlertsRepository, PartitionWrites],
 })
 export class AlertsModule {}

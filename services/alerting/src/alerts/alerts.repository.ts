@@ -5,6 +5,7 @@ import type { AlertChanged } from '@optralis/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { enqueueDeliveries } from '../delivery/delivery-outbox';
+import { alertKey } from './alert-book';
 import { buildNotification } from './alert-notification';
 import type { AlertNotificationType, AlertRecord, AlertTransitionWrite } from './alert.types';
 import { fromRow, type AlertRow, ALERT_COLUMNS } from './alert-row';
@@ -29,27 +30,61 @@ export class AlertsRepository {
     return rows.map(fromRow);
   }
 
-  /** State changes of a dedup key since `since` (flapping detection). */
-  async transitionsSince(tenantId: string, dedupKey: string, since: Date): Promise<number> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS "count" FROM "alerting"."alert_transitions"
-        WHERE "tenant_id" = $1 AND "dedup_key" = $2 AND "time" >= $3 AND "to_state" <> 'pending'`,
-      [tenantId, dedupKey, since],
-    )) as { count: number }[];
-    return row?.count ?? 0;
+  /**
+   * Writes changes in order in one transaction; answers those the replay guard refused because their dedup
+   * key had already seen a later stream sequence (they change nothing).
+   */
+  async writeMany(changes: AlertTransitionWrite[]): Promise<AlertTransitionWrite[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const refused: AlertTransitionWrite[] = [];
+      for (const change of changes) {
+        if (change.streamSeq !== null && !(await this.advance(manager, change))) {
+          refused.push(change);
+          continue;
+        }
+        await this.saveAlert(manager, change);
+        await this.recordTransition(manager, change);
+        await this.recordEvent(manager, change);
+        await this.notify(manager, change);
+        await this.escalate(manager, change);
+      }
+      return refused;
+    });
   }
 
-  /** Writes one change; false when the replay guard shows it was already applied. */
-  async write(change: AlertTransitionWrite): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      if (change.streamSeq !== null && !(await this.advance(manager, change))) return false;
-      await this.saveAlert(manager, change);
-      await this.recordTransition(manager, change);
-      await this.recordEvent(manager, change);
-      await this.notify(manager, change);
-      await this.escalate(manager, change);
-      return true;
-    });
+  /** Dedup keys of a partition whose newest committed transition came after `afterSeq`. */
+  async positionsAfter(partition: number, afterSeq: number): Promise<Map<string, number>> {
+    const rows: { tenant_id: string; dedup_key: string; stream_seq: string }[] = await this.dataSource.query(
+      `SELECT "tenant_id", "dedup_key", "stream_seq" FROM "alerting"."dedup_positions"
+        WHERE "partition" = $1 AND "stream_seq" > $2`,
+      [partition, afterSeq],
+    );
+    return new Map(rows.map((row) => [alertKey(row.tenant_id, row.dedup_key), Number(row.stream_seq)]));
+  }
+
+  /** Non-pending transition times of a partition's dedup keys since `since` (flapping history). */
+  async transitionTimes(
+    partition: number,
+    since: Date,
+  ): Promise<{ tenantId: string; dedupKey: string; time: Date }[]> {
+    const rows: { tenant_id: string; dedup_key: string; time: Date }[] = await this.dataSource.query(
+      `SELECT t."tenant_id", t."dedup_key", t."time" FROM "alerting"."alert_transitions" t
+         JOIN "alerting"."alerts" a ON a."id" = t."alert_id"
+        WHERE a."partition" = $1 AND t."time" >= $2 AND t."to_state" NOT IN ('pending', 'acknowledged')
+        ORDER BY t."time"`,
+      [partition, since],
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, dedupKey: row.dedup_key, time: row.time }));
+  }
+
+  /** The open alert of a dedup key as committed (to repair the book after a refused write). */
+  async openAlert(tenantId: string, dedupKey: string): Promise<AlertRecord | undefined> {
+    const rows: AlertRow[] = await this.dataSource.query(
+      `SELECT ${ALERT_COLUMNS} FROM "alerting"."alerts"
+        WHERE "tenant_id" = $1 AND "dedup_key" = $2 AND "state" <> 'resolved'`,
+      [tenantId, dedupKey],
+    );
+    return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
   /** Locks an open alert for a change made by a person (acknowledge); undefined when missing. */
@@ -79,11 +114,13 @@ export class AlertsRepository {
 
   private async advance(manager: EntityManager, change: AlertTransitionWrite): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `INSERT INTO "alerting"."dedup_positions" ("tenant_id", "dedup_key", "stream_seq") VALUES ($1, $2, $3)
-       ON CONFLICT ("tenant_id", "dedup_key") DO UPDATE SET "stream_seq" = EXCLUDED."stream_seq"
+      `INSERT INTO "alerting"."dedup_positions" ("tenant_id", "dedup_key", "stream_seq", "partition")
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT ("tenant_id", "dedup_key") DO UPDATE
+         SET "stream_seq" = EXCLUDED."stream_seq", "partition" = EXCLUDED."partition"
          WHERE "dedup_positions"."stream_seq" < EXCLUDED."stream_seq"
        RETURNING 1`,
-      [change.alert.tenantId, change.alert.dedupKey, change.streamSeq],
+      [change.alert.tenantId, change.alert.dedupKey, change.streamSeq, change.alert.partition],
     );
     return rows.length > 0;
   }

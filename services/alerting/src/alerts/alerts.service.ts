@@ -112,7 +112,16 @@ export class AlertsService {
       });
       return updated;
     });
-    if (this.book.get(acknowledged.tenantId, acknowledged.dedupKey)) this.book.set(acknowledged);
+    // The book may already hold changes still queued for writing: take only the acknowledgement from the row.
+    const open = this.book.get(acknowledged.tenantId, acknowledged.dedupKey);
+    if (open?.id === acknowledged.id) {
+      this.book.set({
+        ...open,
+        state: open.state === 'firing' ? 'acknowledged' : open.state,
+        acknowledgedAt: acknowledged.acknowledgedAt,
+        acknowledgedBy: acknowledged.acknowledgedBy,
+      });
+    }
     this.relay.wake();
     this.deliveries.wake();
     return toAlert(acknowledged);

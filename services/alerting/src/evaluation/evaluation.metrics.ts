@@ -13,6 +13,7 @@ export class EvaluationMetrics {
   readonly trackedSeries: Gauge;
   readonly ownedPartitions: Gauge;
   readonly openAlerts: Gauge<'severity'>;
+  readonly pendingAlertWrites: Gauge;
 
   constructor(registry: MetricsRegistry) {
     this.reports = registry.counter({
@@ -47,6 +48,10 @@ export class EvaluationMetrics {
       name: 'alerting_open_alerts',
       help: 'Open alerts (pending, firing, acknowledged, suppressed) of the partitions this instance evaluates.',
       labelNames: ['severity'],
+    });
+    this.pendingAlertWrites = registry.gauge({
+      name: 'alerting_pending_alert_writes',
+      help: 'Alert changes decided by evaluation and not yet committed to Postgres.',
     });
   }
 }

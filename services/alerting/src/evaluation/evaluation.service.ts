@@ -12,6 +12,7 @@ import { PeriodicTask } from '@optralis/service-kit';
 
 import { AlertBook } from '../alerts/alert-book';
 import { AlertsRepository } from '../alerts/alerts.repository';
+import { PartitionWrites } from '../alerts/partition-writes.service';
 import { ALERTING_CONFIG } from '../alerting.config.provider';
 import { type AlertingConfig, ownedPartitions } from '../config';
 import { CheckpointRepository } from './checkpoint.repository';
@@ -23,6 +24,7 @@ import { ReportEvaluator } from './report-evaluator';
 import { RuleIndex } from './rule-index.service';
 
 const FIRST_START_LOOKBACK_MS = 60_000;
+const SHUTDOWN_FLUSH_MS = 10_000;
 
 /**
  * Owns METRICS partitions through leases: for each one taken, restores its checkpoint and open alerts,
@@ -53,6 +55,7 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
     private readonly checkpoints: CheckpointRepository,
     private readonly alerts: AlertsRepository,
     private readonly book: AlertBook,
+    private readonly writes: PartitionWrites,
     private readonly metrics: EvaluationMetrics,
   ) {
     this.leases = new PartitionLeases(config.DATABASE_URL);
@@ -73,10 +76,17 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.leaseTask.stop(), this.sweepTask.stop()]);
-    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
-    await this.checkpointTask.stop();
-    await this.checkpointAll().catch(() => undefined);
+    await Promise.all([this.leaseTask.stop(), this.sweepTask.stop(), this.checkpointTask.stop()]);
+    const stopping = Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    // With Postgres away the writes never commit: give up after a while, the next owner replays them.
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([
+      stopping.then(() => this.checkpointAll()).catch(() => undefined),
+      new Promise((resolve) => (giveUp = setTimeout(resolve, SHUTDOWN_FLUSH_MS))),
+    ]);
+    clearTimeout(giveUp);
+    for (const partition of this.runners.keys()) this.writes.close(partition);
+    await stopping;
     this.runners.clear();
     await this.leases.release();
   }
@@ -85,9 +95,19 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
     return [...this.runners.keys()].sort((left, right) => left - right);
   }
 
-  /** Writes every partition's state now (tests, shutdown). */
+  /**
+   * Writes every partition's state now (tests, shutdown), each between two of its messages and only after
+   * the alert changes decided so far are committed.
+   */
   async checkpointAll(): Promise<void> {
-    for (const runner of this.runners.values()) await this.checkpoints.save(runner.state, this.instanceId);
+    for (const runner of this.runners.values()) {
+      await runner.exclusive(async () => {
+        await this.writes.flush(runner.state.partition);
+        await this.checkpoints.save(runner.state, this.instanceId);
+      });
+    }
+    this.writes.prune();
+    this.metrics.pendingAlertWrites.set(this.writes.pendingWrites());
     let tracked = 0;
     for (const runner of this.runners.values()) tracked += runner.state.trackedSeries();
     this.metrics.trackedSeries.set(tracked);
@@ -102,6 +122,7 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
       const state = await this.checkpoints.load(partition);
       this.book.dropPartition(partition);
       this.book.load(await this.alerts.openAlerts([partition]));
+      await this.writes.open(partition, state.lastSeq);
       const runner = new PartitionRunner(state, {
         nats: this.nats,
         streamName: this.nats.namespace.streamName(STREAMS.METRICS.name),
@@ -134,7 +155,10 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
     const runners = [...this.runners.values()];
     this.runners.clear();
     await Promise.all(runners.map((runner) => runner.stop()));
-    for (const runner of runners) this.book.dropPartition(runner.state.partition);
+    for (const runner of runners) {
+      this.writes.close(runner.state.partition);
+      this.book.dropPartition(runner.state.partition);
+    }
     this.metrics.ownedPartitions.set(0);
   }
 

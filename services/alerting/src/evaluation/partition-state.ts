@@ -27,6 +27,11 @@ export class PartitionState {
   readonly baselines = new Map<string, EwmaState>();
   readonly forecasts = new Map<string, ForecastState>();
   readonly hosts = new Map<string, HostPresence>();
+  /**
+   * Unconfirmed or ongoing anomaly streaks by tenant and dedup key (only non-zero ones). Not checkpointed:
+   * after a restart a deviation is confirmed again, one sample later at worst.
+   */
+  readonly anomalyStreaks = new Map<string, number>();
   readonly dirtyBaselines = new Set<string>();
   readonly dirtyForecasts = new Set<string>();
   readonly dirtyHosts = new Set<string>();

@@ -26,6 +26,7 @@ export class PartitionRunner {
   private messages?: ConsumerMessages;
   private stopped = false;
   private loop?: Promise<void>;
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     readonly state: PartitionState,
@@ -40,6 +41,22 @@ export class PartitionRunner {
     this.stopped = true;
     await this.messages?.close().catch(() => undefined);
     await this.loop;
+  }
+
+  /**
+   * Runs `work` between two messages, never during one: a checkpoint taken here covers whole reports and
+   * exactly the messages before `state.lastSeq`.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const previous = this.turn;
+    let release!: () => void;
+    this.turn = new Promise((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   private async run(): Promise<void> {
@@ -72,10 +89,12 @@ export class PartitionRunner {
     if (this.stopped) await this.messages.close();
     for await (const message of this.messages) {
       if (this.stopped) break;
-      const read = readReport(message.data);
-      if ('error' in read) await this.dependencies.deadLetter(message, read.error);
-      else await this.dependencies.evaluate(this.state, read.report, message.seq);
-      this.state.lastSeq = message.seq;
+      await this.exclusive(async () => {
+        const read = readReport(message.data);
+        if ('error' in read) await this.dependencies.deadLetter(message, read.error);
+        else await this.dependencies.evaluate(this.state, read.report, message.seq);
+        this.state.lastSeq = message.seq;
+      });
     }
   }
 }

@@ -14,7 +14,7 @@ import { AlertLifecycleService } from '../alerts/alert-lifecycle.service';
 import { ALERTING_CONFIG } from '../alerting.config.provider';
 import type { AlertingConfig } from '../config';
 import type { Condition } from './detectors/condition';
-import { scoreAnomaly, updateEwma } from './detectors/ewma';
+import { scoreAnomaly, updateEwma, varianceAlpha } from './detectors/ewma';
 import {
   describeAnomaly,
   describeForecast,
@@ -37,6 +37,8 @@ interface SampleContext {
   series: string;
   time: number;
   seq: number;
+  /** Baselines this sample will update once every rule has scored against the value before it. */
+  baselineUpdates?: Map<string, { alpha: number; zCritical: number }>;
 }
 
 /** Folds one report into its partition's state and hands every alert-relevant verdict to the lifecycle. */
@@ -77,14 +79,28 @@ export class ReportEvaluator {
     for (const sample of report.samples) {
       const candidates = tenantRules.byMetric.get(sample.name);
       if (!candidates) continue;
-      let series: string | undefined;
+      let context: SampleContext | undefined;
       for (const candidate of candidates) {
         if (!inScope(candidate, host.hostId, host.tags) || !labelsMatch(candidate.labels, sample.labels))
           continue;
-        series ??= seriesKey(sample.name, sample.labels);
+        context ??= { state, host, sample, series: seriesKey(sample.name, sample.labels), time, seq };
         this.metrics.evaluations.inc();
-        await this.evaluateRule(candidate, { state, host, sample, series, time, seq });
+        await this.evaluateRule(candidate, context);
       }
+      if (context?.baselineUpdates) this.updateBaselines(context, context.baselineUpdates);
+    }
+  }
+
+  /** Once per baseline and sample, however many rules share it. */
+  private updateBaselines(
+    { state, sample, time }: SampleContext,
+    updates: Map<string, { alpha: number; zCritical: number }>,
+  ): void {
+    for (const [key, parameters] of updates) {
+      const baseline = state.baselines.get(key);
+      const updated = updateEwma(baseline, sample.value, parameters, time);
+      if (updated !== baseline) state.baselines.set(key, updated);
+      state.dirtyBaselines.add(key);
     }
   }
 
@@ -161,17 +177,20 @@ export class ReportEvaluator {
       zWarning: rule.zWarning ?? defaults.zWarning,
       zCritical: rule.zCritical ?? defaults.zCritical,
       alpha: rule.alpha ?? defaults.alpha,
+      confirmSamples: rule.confirmSamples,
       warmupSamples: rule.warmupSamples ?? defaults.warmupSamples,
       direction: rule.direction,
       minDeviation: rule.minDeviation,
     };
     const key = baselineKey(host.tenantId, host.hostId, parameters.alpha, context.series);
     const baseline = state.baselines.get(key);
-    const score = scoreAnomaly(baseline, sample.value, parameters);
-    const updated = updateEwma(baseline, sample.value, parameters.alpha, context.time);
-    if (updated !== baseline) state.baselines.set(key, updated);
-    state.dirtyBaselines.add(key);
     const dedupKey = `${rule.id}:${host.hostId}:${context.series}`;
+    const streakKey = hostKey(host.tenantId, dedupKey);
+    const score = scoreAnomaly(baseline, sample.value, parameters, state.anomalyStreaks.get(streakKey));
+    if (score.streak === 0) state.anomalyStreaks.delete(streakKey);
+    else state.anomalyStreaks.set(streakKey, score.streak);
+    context.baselineUpdates ??= new Map();
+    if (!context.baselineUpdates.has(key)) context.baselineUpdates.set(key, parameters);
     await this.signal(context, rule, dedupKey, score.condition, () => ({
       explanation: {
         value: sample.value,
@@ -179,7 +198,9 @@ export class ReportEvaluator {
         sigma: score.sigma,
         z: score.z,
         alpha: parameters.alpha,
+        varianceAlpha: varianceAlpha(parameters.alpha),
         warmupSamples: baseline?.count ?? 0,
+        consecutiveSamples: score.consecutive,
         windowSeconds: host.intervalSeconds * (2 / parameters.alpha - 1),
       },
       summary:
@@ -196,6 +217,7 @@ export class ReportEvaluator {
               alpha: parameters.alpha,
               warmupSamples: baseline?.count ?? 0,
               condition: score.condition,
+              consecutiveSamples: score.consecutive,
             }),
     }));
   }

@@ -54,15 +54,18 @@ export function describeAnomaly(
     alpha: number;
     warmupSamples: number;
     condition: Condition;
+    /** Anomalous samples in a row, this one included. */
+    consecutiveSamples?: number;
   },
 ): string {
   const side = input.z < 0 ? 'below' : 'above';
   const size = Math.abs(input.z);
   const times = size < 100 ? size.toFixed(1) : formatNumber(size);
   const model = `(EWMA α ${formatNumber(input.alpha)} over ${input.warmupSamples} samples)`;
+  const run = (input.consecutiveSamples ?? 0) > 1 ? `, ${input.consecutiveSamples} samples in a row` : '';
   return limit(
     `${subject(input)} is ${formatNumber(input.value)}, ${times}σ ${side} its usual ` +
-      `${formatNumber(input.mean)} ± ${formatNumber(input.sigma)} ${model}`,
+      `${formatNumber(input.mean)} ± ${formatNumber(input.sigma)} ${model}${run}`,
   );
 }
 
