@@ -162,6 +162,58 @@ describe('alerting pipeline', () => {
     );
   });
 
+  it('should fire a host-offline alert for a host it never saw when ingest reports it offline', async () => {
+    const admin = actor('admin');
+    const hook = await alerting.rpc.call('rpc.alerting.channels.create', {
+      actor: admin,
+      channel: { name: 'presence', type: 'webhook', config: { url: webhook.url, secret: SECRET } },
+    });
+    const rule = await alerting.rpc.call('rpc.alerting.rules.create', {
+      actor: admin,
+      rule: { name: 'host down', kind: 'host_offline', afterSeconds: 60, channelIds: [hook.id] },
+    });
+    await expectEventually(() =>
+      expect(alerting.app.get(RuleIndex).of(admin.tenantId)?.offline).toHaveLength(1),
+    );
+    const hostId = `db-${randomUUID().slice(0, 8)}`;
+    const lastSeen = new Date(Date.now() - 300_000).toISOString();
+    const event = (id: string, seen: string) => ({
+      id,
+      tenantId: admin.tenantId,
+      hostId,
+      hostName: 'db-primary',
+      kind: 'offline' as const,
+      time: new Date().toISOString(),
+      data: { lastSeen: seen, intervalSeconds: 10 },
+    });
+    // A garbage last-seen time first: it must change nothing.
+    await alerting.app
+      .get(JetStreamPublisher)
+      .publish('host.event', event(randomUUID(), 'not a time'), { msgId: randomUUID() });
+    await alerting.app
+      .get(JetStreamPublisher)
+      .publish('host.event', event(randomUUID(), lastSeen), { msgId: randomUUID() });
+
+    const ours = () =>
+      webhook.received.filter((hit) => (hit.body.alert as { rule: { id: string } }).rule.id === rule.id);
+    await expectEventually(() => expect(ours()).toHaveLength(1), { timeoutMs: 15_000 });
+    expect(ours()[0]!.body).toMatchObject({
+      type: 'alert.firing',
+      alert: { state: 'firing', host: { id: hostId, name: 'db-primary' } },
+    });
+    expect(String(ours()[0]!.body.alert.summary)).toContain('db-primary');
+    const foreign = await alerting.rpc.call('rpc.alerting.alerts.list', {
+      actor: actor('admin'),
+      open: true,
+    });
+    expect(foreign.items).toEqual([]);
+
+    await publish(report(admin.tenantId, hostId, new Date(), [{ name: 'cpu.usage_pct', value: 5 }]));
+    await expectEventually(() =>
+      expect(ours().filter((hit) => hit.body.type === 'alert.resolved')).toHaveLength(1),
+    );
+  });
+
   it('should fire an explained anomaly alert on a spike and stay quiet on the noise before it', async () => {
     const admin = actor('admin');
     const hook = await alerting.rpc.call('rpc.alerting.channels.create', {

@@ -71,6 +71,7 @@ export class AlertLifecycleService {
       ruleKind: signal.rule.kind,
       hostId: signal.hostId,
       hostName: signal.hostName,
+      hostTags: [...signal.hostTags],
       metric: signal.metric,
       labels: signal.labels,
       dedupKey: signal.dedupKey,
@@ -101,6 +102,7 @@ export class AlertLifecycleService {
     const severity = signal.condition as AlertSeverity;
     const updated: AlertRecord = {
       ...open,
+      hostTags: [...signal.hostTags],
       severity,
       value: signal.value,
       explanation: signal.explanation,

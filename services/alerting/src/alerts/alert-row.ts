@@ -10,6 +10,7 @@ export interface AlertRow {
   rule_kind: AlertRecord['ruleKind'];
   host_id: string;
   host_name: string;
+  host_tags: string[];
   metric: string | null;
   labels: Record<string, string>;
   dedup_key: string;
@@ -30,7 +31,7 @@ export interface AlertRow {
   updated_at: Date;
 }
 
-export const ALERT_COLUMNS = `"id", "tenant_id", "rule_id", "rule_name", "rule_kind", "host_id", "host_name", "metric",
+export const ALERT_COLUMNS = `"id", "tenant_id", "rule_id", "rule_name", "rule_kind", "host_id", "host_name", "host_tags", "metric",
   "labels", "dedup_key", "severity", "state", "flapping", "value", "explanation", "summary", "partition",
   "escalation_policy_id", "channel_ids", "started_at", "firing_at", "acknowledged_at", "acknowledged_by",
   "resolved_at", "updated_at"`;
@@ -44,6 +45,7 @@ export function fromRow(row: AlertRow): AlertRecord {
     ruleKind: row.rule_kind,
     hostId: row.host_id,
     hostName: row.host_name,
+    hostTags: row.host_tags,
     metric: row.metric,
     labels: row.labels,
     dedupKey: row.dedup_key,

@@ -32,6 +32,8 @@ export interface AlertRecord {
   ruleKind: Rule['kind'];
   hostId: string;
   hostName: string;
+  /** The host's tags when the alert last changed: tag-scoped maintenance windows pause its escalation. */
+  hostTags: string[];
   metric: string | null;
   labels: Record<string, string>;
   dedupKey: string;

@@ -130,8 +130,10 @@ export class AlertsRepository {
       await manager.query(
         `INSERT INTO "alerting"."alerts" ("id", "tenant_id", "rule_id", "rule_name", "rule_kind", "host_id",
            "host_name", "metric", "labels", "dedup_key", "severity", "state", "flapping", "value", "explanation",
-           "summary", "partition", "escalation_policy_id", "channel_ids", "started_at", "firing_at", "updated_at")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, now())`,
+           "summary", "partition", "escalation_policy_id", "channel_ids", "started_at", "firing_at", "host_tags",
+           "updated_at")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+           now())`,
         [
           alert.id,
           alert.tenantId,
@@ -154,6 +156,7 @@ export class AlertsRepository {
           alert.channelIds,
           alert.startedAt,
           alert.firingAt,
+          alert.hostTags,
         ],
       );
       return;
@@ -164,7 +167,7 @@ export class AlertsRepository {
          "state" = CASE WHEN "state" = 'acknowledged' AND $4 = 'firing' THEN 'acknowledged' ELSE $4 END,
          "flapping" = $5, "value" = $6, "explanation" = $7, "summary" = $8, "firing_at" = $9,
          "acknowledged_at" = COALESCE($10, "acknowledged_at"), "acknowledged_by" = COALESCE($11, "acknowledged_by"),
-         "resolved_at" = $12, "updated_at" = now()
+         "resolved_at" = $12, "host_tags" = $13, "updated_at" = now()
        WHERE "tenant_id" = $1 AND "id" = $2`,
       [
         alert.tenantId,
@@ -179,6 +182,7 @@ export class AlertsRepository {
         alert.acknowledgedAt,
         alert.acknowledgedBy,
         alert.resolvedAt,
+        alert.hostTags,
       ],
     );
   }

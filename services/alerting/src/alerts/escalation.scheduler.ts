@@ -81,7 +81,7 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnModuleDest
     const alert = fromRow(row);
     const window = await this.calendar.suppressing(
       alert.tenantId,
-      { hostId: alert.hostId, tags: [] },
+      { hostId: alert.hostId, tags: alert.hostTags },
       new Date(),
     );
     if (window || alert.state !== 'firing') {

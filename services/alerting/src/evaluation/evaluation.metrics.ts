@@ -14,6 +14,7 @@ export class EvaluationMetrics {
   readonly ownedPartitions: Gauge;
   readonly openAlerts: Gauge<'severity'>;
   readonly pendingAlertWrites: Gauge;
+  readonly hostOfflineEvents: Counter;
 
   constructor(registry: MetricsRegistry) {
     this.reports = registry.counter({
@@ -52,6 +53,10 @@ export class EvaluationMetrics {
     this.pendingAlertWrites = registry.gauge({
       name: 'alerting_pending_alert_writes',
       help: 'Alert changes decided by evaluation and not yet committed to Postgres.',
+    });
+    this.hostOfflineEvents = registry.counter({
+      name: 'alerting_host_offline_events_total',
+      help: 'Ingest offline events that told evaluation about a host it had not seen since.',
     });
   }
 }

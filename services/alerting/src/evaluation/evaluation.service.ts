@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { metricsPartitionFilter, STREAMS } from '@optralis/contracts';
+import { type HostEvent, metricsPartitionFilter, partitionOf, STREAMS } from '@optralis/contracts';
 import { DatabaseService } from '@optralis/db';
 import { deadLetter, NatsConnectionService } from '@optralis/nats';
 import { PeriodicTask } from '@optralis/service-kit';
@@ -17,6 +17,7 @@ import { ALERTING_CONFIG } from '../alerting.config.provider';
 import { type AlertingConfig, ownedPartitions } from '../config';
 import { CheckpointRepository } from './checkpoint.repository';
 import { EvaluationMetrics } from './evaluation.metrics';
+import { HostOfflineEvents } from './host-offline-events';
 import { OfflineEvaluator } from './offline.evaluator';
 import { PartitionLeases } from './partition-leases';
 import { PartitionRunner } from './partition.runner';
@@ -44,6 +45,7 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
   );
   private readonly checkpointTask = new PeriodicTask('checkpoints', () => this.checkpointAll(), this.logger);
   private readonly sweepTask = new PeriodicTask('offline-sweep', () => this.sweep(), this.logger);
+  private readonly hostEvents: HostOfflineEvents;
 
   constructor(
     @Inject(ALERTING_CONFIG) private readonly config: AlertingConfig,
@@ -61,6 +63,7 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
     this.leases = new PartitionLeases(config.DATABASE_URL);
     this.wanted = ownedPartitions(config.ALERTING_PARTITIONS, config.METRICS_PARTITIONS);
     this.leases.whenLost(() => void this.stopAll());
+    this.hostEvents = new HostOfflineEvents(nats, (event) => this.hostWentOffline(event));
   }
 
   onApplicationBootstrap(): void {
@@ -70,13 +73,19 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
         this.leaseTask.start(this.config.ALERTING_LEASE_RETRY_SECONDS * 1000, { immediately: true });
         this.checkpointTask.start(this.config.ALERTING_CHECKPOINT_SECONDS * 1000);
         this.sweepTask.start(1000);
+        this.hostEvents.start();
       },
       () => undefined,
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.leaseTask.stop(), this.sweepTask.stop(), this.checkpointTask.stop()]);
+    await Promise.all([
+      this.leaseTask.stop(),
+      this.sweepTask.stop(),
+      this.checkpointTask.stop(),
+      this.hostEvents.stop(),
+    ]);
     const stopping = Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     // With Postgres away the writes never commit: give up after a while, the next owner replays them.
     let giveUp: NodeJS.Timeout | undefined;
@@ -162,10 +171,19 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
     this.metrics.ownedPartitions.set(0);
   }
 
+  private async hostWentOffline(event: HostEvent): Promise<void> {
+    const runner = this.runners.get(partitionOf(event.hostId, this.config.METRICS_PARTITIONS));
+    if (!runner) return;
+    const known = await runner.exclusive(async () => this.offline.recordOfflineEvent(runner.state, event));
+    if (known) this.metrics.hostOfflineEvents.inc();
+  }
+
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const runner of this.runners.values()) {
-      await this.offline.sweep(runner.state, (tenantId) => this.rules.of(tenantId)?.offline, now);
+      await runner.exclusive(() =>
+        this.offline.sweep(runner.state, (tenantId) => this.rules.of(tenantId)?.offline, now),
+      );
     }
   }
 }

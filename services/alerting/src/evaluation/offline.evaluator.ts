@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { HostOfflineRuleInput, Rule } from '@optralis/contracts';
+import type { HostEvent, HostOfflineRuleInput, Rule } from '@optralis/contracts';
 
 import { AlertLifecycleService } from '../alerts/alert-lifecycle.service';
 import type { Condition } from './detectors/condition';
 import { describeOffline, describeResolved } from './detectors/explanation-text';
-import type { HostPresence, PartitionState } from './partition-state';
+import { hostKey, type HostPresence, type PartitionState } from './partition-state';
 import { inScope, type IndexedRule } from './rule-index.service';
 
 /** Default when a rule gives neither afterSeconds nor missedIntervals: three missed reports. */
@@ -34,6 +34,31 @@ export class OfflineEvaluator {
       if (!inScope(candidate, host.hostId, host.tags)) continue;
       await this.apply(state, host, candidate.rule as Rule & HostOfflineRuleInput, 'ok', 0, time, seq);
     }
+  }
+
+  /**
+   * Ingest declared a host offline. A host this partition never saw (it went silent before alerting's
+   * look-back, say) becomes known with ingest's last-seen time and interval, so the sweep measures it
+   * against the rules' own limits; a host seen since that time is left to its newer presence.
+   */
+  recordOfflineEvent(state: PartitionState, event: HostEvent): boolean {
+    const lastSeen = Date.parse(String(event.data.lastSeen ?? ''));
+    if (!Number.isFinite(lastSeen)) return false;
+    const interval = Number(event.data.intervalSeconds);
+    const key = hostKey(event.tenantId, event.hostId);
+    const known = state.hosts.get(key);
+    if (known && known.lastSeenAt >= lastSeen) return false;
+    state.hosts.set(key, {
+      tenantId: event.tenantId,
+      hostId: event.hostId,
+      hostName: event.hostName ?? known?.hostName ?? event.hostId,
+      tags: known?.tags ?? [],
+      lastSeenAt: lastSeen,
+      lastReportTime: known?.lastReportTime ?? 0,
+      intervalSeconds: Number.isFinite(interval) && interval > 0 ? interval : (known?.intervalSeconds ?? 10),
+    });
+    state.dirtyHosts.add(key);
+    return true;
   }
 
   /** On the sweep: every known host of the partition measured against its tenant's offline rules. */
