@@ -23,6 +23,20 @@ export type StorageResolution = z.infer<typeof StorageResolution>;
 export const MAX_POINTS_PER_SERIES = 11_000;
 /** Most series the Prometheus export returns for one tenant before answering `export.too_many_series`. */
 export const MAX_EXPORT_SERIES = 200_000;
+/** Most series one page of a paged export may ask for; a page also ends early to fit one NATS message. */
+export const MAX_EXPORT_PAGE_SERIES = 10_000;
+/** Page size of a paged export that names a cursor but no limit. */
+export const DEFAULT_EXPORT_PAGE_SERIES = 5_000;
+
+/**
+ * The Prometheus metric name of a stored metric name: every character outside `[A-Za-z0-9_:]` becomes
+ * `_`, and a leading digit gets a `_` in front. Paged exports come in the order of this name, so all the
+ * series that share it (`cpu.usage` and `cpu_usage`) arrive together and a metric family is never split.
+ */
+export function prometheusMetricName(name: string): string {
+  const replaced = name.replace(/[^A-Za-z0-9_:]/gu, '_');
+  return /^[0-9]/.test(replaced) || replaced === '' ? `_${replaced}` : replaced;
+}
 
 const Cursor = z.string().min(1).max(2048);
 const LabelMatchers = z.record(
@@ -163,16 +177,25 @@ export const ingestRpc = {
     request: HostRef,
     reply: z.object({ names: z.array(z.string()) }),
   },
-  /** The latest value of every series of a tenant, for the Prometheus export. */
+  /**
+   * The latest value of every series of a tenant, for the Prometheus export. Without `cursor` and `limit`
+   * the whole export comes in one reply (or `export.too_many_series` when it would not fit). With either,
+   * it comes in pages ordered by `prometheusMetricName(name)` and then series: follow `nextCursor` until
+   * it is `null`. A first page (no cursor) answers `export.too_many_series` when the tenant holds more
+   * than `maxSeries` series, so a streaming caller can refuse before it starts answering. Pages stay
+   * correct under concurrent writes (series present throughout are returned once; new ones may appear).
+   */
   'rpc.ingest.export.latest': {
     request: z
       .object({
         tenantId: TenantIdSchema,
         hostIds: z.array(HostIdSchema).max(1000).optional(),
         maxSeries: z.number().int().min(1).max(MAX_EXPORT_SERIES).default(50_000),
+        limit: z.number().int().min(1).max(MAX_EXPORT_PAGE_SERIES).optional(),
+        cursor: Cursor.optional(),
       })
       .strict(),
-    reply: z.object({ series: z.array(ExportSeries) }),
+    reply: z.object({ series: z.array(ExportSeries), nextCursor: z.string().nullable() }),
   },
 } as const;
 

@@ -84,6 +84,7 @@ describe(`${MetricsRpc.name} export`, () => {
 
     await expect(fleet.rpc.call('rpc.ingest.export.latest', { tenantId: randomUUID() })).resolves.toEqual({
       series: [],
+      nextCursor: null,
     });
   });
 

@@ -39,6 +39,25 @@ interface ExportCell extends Omit<ExportRow, 'time'> {
   seconds: number;
 }
 
+/** One series of a paged export; `seconds` and `value` are `null` when the series has no latest value. */
+export interface ExportPageRow {
+  seriesId: number;
+  family: string;
+  hostId: string;
+  hostName: string;
+  name: string;
+  labels: Record<string, string>;
+  seconds: number | null;
+  value: number | null;
+}
+
+export interface ExportPageQuery {
+  hostIds?: string[];
+  /** Resume after this series of this family; the first page when absent. */
+  after?: { family: string; seriesId: number };
+  limit: number;
+}
+
 export interface BucketQuery {
   seriesIds: number[];
   from: Date;
@@ -102,6 +121,40 @@ const NEWEST_VALUES = `
   CROSS JOIN LATERAL unnest(ss."series_ids", l."values") AS u("series_id", "value")`;
 
 const EXPORTED_HOSTS = `h."tenant_id" = $1 AND ($2::text[] IS NULL OR h."host_id" = ANY($2::text[]))`;
+
+/**
+ * `prometheusMetricName(se.name)` of the contract in SQL, in byte order. Names the contract admits only
+ * need `.`, `-` and `/` replaced (the fast path); anything else takes the general one, so the order
+ * holds for every stored name.
+ */
+const FAMILY = `(CASE WHEN se."name" ~ '^[A-Za-z_][A-Za-z0-9_.:/-]*$' THEN translate(se."name", '.-/', '___')
+  ELSE regexp_replace(regexp_replace(se."name", '[^A-Za-z0-9_:]', '_', 'g'), '^([0-9])', '_\\1') END) COLLATE "C"`;
+
+/**
+ * One page of the export in (family, series id) order, the keyset a unique pair. Each series's newest
+ * value is looked up in its host's few sets, so a page reads only its own series' values.
+ */
+const EXPORT_PAGE_SQL = `
+  WITH "page" AS (
+    SELECT se."id", f."family", h."host_id", h."name" AS "host_name", se."host_key", se."name", se."labels"
+    FROM "ingest"."hosts" h
+    JOIN "ingest"."series" se ON se."host_key" = h."key"
+    CROSS JOIN LATERAL (SELECT ${FAMILY} AS "family") f
+    WHERE ${EXPORTED_HOSTS}
+      AND ($3::text IS NULL OR f."family" > $3::text OR (f."family" = $3::text AND se."id" > $4::int))
+    ORDER BY f."family", se."id"
+    LIMIT $5)
+  SELECT p."id" AS "seriesId", p."family", p."host_id" AS "hostId", p."host_name" AS "hostName", p."name",
+         p."labels", date_part('epoch', n."time") AS "seconds", n."value"
+  FROM "page" p
+  LEFT JOIN LATERAL (
+    SELECT l."time", l."values"[array_position(ss."series_ids", p."id")] AS "value"
+    FROM "ingest"."series_sets" ss
+    JOIN "ingest"."latest" l ON l."host_key" = ss."host_key" AND l."set_id" = ss."id"
+    WHERE ss."host_key" = p."host_key" AND ss."series_ids" @> ARRAY[p."id"]
+    ORDER BY l."time" DESC, l."set_id" DESC
+    LIMIT 1) n ON true
+  ORDER BY p."family", p."id"`;
 
 /** All SQL of metric queries over the sample store and its rollups. */
 @Injectable()
@@ -205,6 +258,17 @@ export class MetricsQueryRepository {
       rows.push({ hostId, hostName, name, labels, time, value });
     }
     return rows;
+  }
+
+  /** Up to `limit` series after `after`, with their newest values; the caller's tenant only. */
+  exportPage(tenantId: TenantId, query: ExportPageQuery): Promise<ExportPageRow[]> {
+    return this.dataSource.query(EXPORT_PAGE_SQL, [
+      tenantId,
+      query.hostIds ?? null,
+      query.after?.family ?? null,
+      query.after?.seriesId ?? 0,
+      query.limit,
+    ]);
   }
 
   private bucketParameters(scope: HostScope, query: BucketQuery): unknown[] {

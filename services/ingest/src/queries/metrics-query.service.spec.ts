@@ -19,6 +19,7 @@ describe(MetricsQueryService.name, () => {
       'names',
       'exportSize',
       'exportLatest',
+      'exportPage',
     ]);
     const settings = { retentionDays: { raw: 7, '1m': 30, '1h': 400 } };
     return { sut: new MetricsQueryService(hosts, repository, settings), hosts, repository };
@@ -74,6 +75,21 @@ describe(MetricsQueryService.name, () => {
     await expect(sut.exportLatest(tenantId, { maxSeries: 10, maxReplyBytes: 1_000_000 })).resolves.toEqual([
       { ...row, name: 'cpu', value: 1.5 },
     ]);
+  });
+
+  it('should group series whose Prometheus names are equal when the export comes in one answer', async () => {
+    const { sut, repository } = setup();
+    repository.exportSize.mockResolvedValue({ count: 3, bytes: 100 });
+    const row = { hostId: 'h', hostName: 'web', labels: {}, time: time.toISOString(), value: 1 };
+    repository.exportLatest.mockResolvedValue([
+      { ...row, name: 'cpu.usage' },
+      { ...row, name: 'cpu.usage_pct' },
+      { ...row, name: 'cpu_usage', hostId: 'g' },
+    ]);
+
+    const series = await sut.exportLatest(tenantId, { maxSeries: 10, maxReplyBytes: 1_000_000 });
+
+    expect(series.map((entry) => entry.name)).toEqual(['cpu.usage', 'cpu_usage', 'cpu.usage_pct']);
   });
 
   it('should refuse the latest values of a host whose series cannot fit one answer', async () => {

@@ -1,10 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ExportSeries, LatestSample, SeriesPoints, StorageResolution } from '@optralis/contracts';
+import {
+  type ExportSeries,
+  type LatestSample,
+  prometheusMetricName,
+  type SeriesPoints,
+  type StorageResolution,
+} from '@optralis/contracts';
 import type { TenantId } from '@optralis/db';
 
 import { HOST_REPOSITORY, type HostRepository } from '../hosts/host.repository';
+import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import {
   type BucketQuery,
+  type ExportPageRow,
   type HostScope,
   type LatestRow,
   MetricsQueryRepository,
@@ -40,6 +48,21 @@ export interface ExportRequest {
   maxReplyBytes: number;
 }
 
+export interface ExportPageRequest {
+  hostIds?: string[];
+  /** Checked on the first page only: a tenant with more series is refused before any page is read. */
+  maxSeries: number;
+  limit: number;
+  cursor?: string;
+  /** What the page may weigh once encoded: a fuller page ends early and hands out a cursor. */
+  maxReplyBytes: number;
+}
+
+export interface ExportPage {
+  series: ExportSeries[];
+  nextCursor: string | null;
+}
+
 /** Encoded size of one `["2026-11-20T10:00:00.000Z",-1.2345678901234567e-300]` point, rounded up. */
 export const BYTES_PER_POINT = 56;
 /** Encoded size of everything of an exported series but its names and labels (time, value, keys). */
@@ -60,6 +83,34 @@ function assertFits(items: unknown[], maxReplyBytes: number, what: string): void
     `the host has ${items.length} ${what}, more than the ${limit} one answer may carry: ask for some names`,
     { limit, count: items.length },
   );
+}
+
+function tooManyExportSeries(count: number, limit: number): QueryError {
+  return new QueryError(
+    QueryErrorCode.TooManyExportSeries,
+    `the export holds ${count} series, more than the ${limit} one answer may carry`,
+    { limit, count },
+  );
+}
+
+/** The page's series with values, in order, as many as fit; `consumed` counts the rows they cover. */
+function fittingSeries(rows: ExportPageRow[], maxReplyBytes: number) {
+  const series: ExportSeries[] = [];
+  const times = new Map<number, string>();
+  let bytes = 2;
+  let consumed = 0;
+  for (const { hostId, hostName, name, labels, seconds, value } of rows) {
+    if (seconds !== null && finite(value)) {
+      let time = times.get(seconds);
+      if (time === undefined) times.set(seconds, (time = new Date(seconds * 1000).toISOString()));
+      const item = { hostId, hostName, name, labels, time, value };
+      bytes += Buffer.byteLength(JSON.stringify(item)) + 1;
+      if (bytes > maxReplyBytes && series.length > 0) break;
+      series.push(item);
+    }
+    consumed += 1;
+  }
+  return { series, consumed };
 }
 
 function sample(row: LatestRow): LatestSample {
@@ -124,22 +175,42 @@ export class MetricsQueryService {
     const bytes = size.bytes + size.count * BYTES_PER_EXPORTED_SERIES;
     const fitting = Math.floor((size.count * request.maxReplyBytes) / Math.max(bytes, 1));
     if (size.count > request.maxSeries || bytes > request.maxReplyBytes) {
-      const limit = Math.min(request.maxSeries, fitting);
-      throw new QueryError(
-        QueryErrorCode.TooManyExportSeries,
-        `the export holds ${size.count} series, more than the ${limit} one answer may carry`,
-        { limit, count: size.count },
-      );
+      throw tooManyExportSeries(size.count, Math.min(request.maxSeries, fitting));
     }
     const families = new Map<string, ExportSeries[]>();
     for (const row of await this.repository.exportLatest(tenantId, request.hostIds)) {
       if (!finite(row.value)) continue;
-      const family = families.get(row.name);
+      const name = prometheusMetricName(row.name);
+      const family = families.get(name);
       if (family) family.push(row as ExportSeries);
-      else families.set(row.name, [row as ExportSeries]);
+      else families.set(name, [row as ExportSeries]);
     }
     // The Prometheus text format wants every sample of a metric in one group.
     return [...families.values()].flat();
+  }
+
+  /** One page of the export in Prometheus metric name order; follow `nextCursor` until it is `null`. */
+  async exportPage(tenantId: TenantId, request: ExportPageRequest): Promise<ExportPage> {
+    const after = decodeExportCursor(request.cursor);
+    if (after === undefined) {
+      const { count } = await this.repository.exportSize(tenantId, request.hostIds);
+      if (count > request.maxSeries) throw tooManyExportSeries(count, request.maxSeries);
+    }
+    // One row more than the page holds tells whether another page follows.
+    const rows = await this.repository.exportPage(tenantId, {
+      hostIds: request.hostIds,
+      after,
+      limit: request.limit + 1,
+    });
+    const { series, consumed } = fittingSeries(rows.slice(0, request.limit), request.maxReplyBytes);
+    const last = rows[consumed - 1];
+    return {
+      series,
+      nextCursor:
+        rows.length > consumed && last
+          ? encodeExportCursor({ family: last.family, seriesId: last.seriesId })
+          : null,
+    };
   }
 
   private async scope(tenantId: TenantId, hostId: string): Promise<HostScope> {

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import type { ParsedRequestOf, ReplyOf } from '@optralis/contracts';
+import { DEFAULT_EXPORT_PAGE_SERIES, type ParsedRequestOf, type ReplyOf } from '@optralis/contracts';
 import { asTenantId } from '@optralis/db';
 import { RpcError, RpcMethod } from '@optralis/nats';
 
@@ -67,16 +67,26 @@ export class MetricsRpc {
     }));
   }
 
+  /** Paged when the caller names a cursor or a limit; otherwise the whole export in one reply. */
   @RpcMethod('rpc.ingest.export.latest')
   exportLatest(
     @Payload() request: ParsedRequestOf<'rpc.ingest.export.latest'>,
   ): Promise<ReplyOf<'rpc.ingest.export.latest'>> {
-    return answer(async () => ({
-      series: await this.queries.exportLatest(asTenantId(request.tenantId), {
-        hostIds: request.hostIds,
-        maxSeries: request.maxSeries,
-        maxReplyBytes: await this.budget.maxReplyBytes(),
-      }),
-    }));
+    return answer(async () => {
+      const tenantId = asTenantId(request.tenantId);
+      const maxReplyBytes = await this.budget.maxReplyBytes();
+      const { hostIds, maxSeries, cursor, limit } = request;
+      if (cursor === undefined && limit === undefined) {
+        const series = await this.queries.exportLatest(tenantId, { hostIds, maxSeries, maxReplyBytes });
+        return { series, nextCursor: null };
+      }
+      return this.queries.exportPage(tenantId, {
+        hostIds,
+        maxSeries,
+        cursor,
+        limit: limit ?? DEFAULT_EXPORT_PAGE_SERIES,
+        maxReplyBytes,
+      });
+    });
   }
 }

@@ -5,6 +5,7 @@ export const QueryErrorCode = {
   InvalidRange: INGEST_ERROR_CODES.invalidRange,
   TooManyExportSeries: INGEST_ERROR_CODES.tooManySeries,
   TooManySeries: 'metrics.too_many_series',
+  InvalidRequest: 'invalid_request',
 } as const;
 export type QueryErrorCode = (typeof QueryErrorCode)[keyof typeof QueryErrorCode];
 
