@@ -118,8 +118,13 @@ export class AlertLifecycleService {
       return window ? undefined : this.fire(updated, open.state, signal, false);
     }
     if (open.severity === severity) return undefined;
-    // A worse severity tells the channels again (unless someone is already on it); a better one is only recorded.
-    const upgrade = severity === 'critical' && open.state === 'firing' && !open.flapping;
+    // A worse severity tells the channels again (unless someone is already on it or a maintenance window
+    // covers the host); a better one is only recorded.
+    const upgrade =
+      severity === 'critical' &&
+      open.state === 'firing' &&
+      !open.flapping &&
+      !(await this.calendar.suppressing(signal.tenantId, this.hostOf(signal), new Date()));
     return this.write(updated, open.state, signal, {
       notify: upgrade ? { type: 'alert.firing', channelIds: open.channelIds } : null,
     });

@@ -85,7 +85,8 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnModuleDest
       new Date(),
     );
     if (window || alert.state !== 'firing') {
-      const resumeAt = window?.endsAt ?? new Date(Date.now() + MINUTE);
+      // Looked at again within a minute: a window deleted or cut short must not hold the escalation.
+      const resumeAt = new Date(Math.min(window?.endsAt.getTime() ?? Infinity, Date.now() + MINUTE));
       await manager.query(
         `UPDATE "alerting"."escalations" SET "next_at" = $3 WHERE "tenant_id" = $1 AND "alert_id" = $2`,
         [escalation.tenant_id, escalation.alert_id, resumeAt],

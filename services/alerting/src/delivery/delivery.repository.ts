@@ -96,9 +96,15 @@ export class DeliveryRepository {
           SET "status" = 'sending', "lease_until" = now() + $2 * interval '1 millisecond',
               "attempts" = d."attempts" + 1
         WHERE d."id" IN (
-          SELECT "id" FROM "alerting"."deliveries"
+          SELECT "id" FROM "alerting"."deliveries" due
            WHERE "status" IN ('pending', 'sending') AND "next_attempt_at" <= now()
              AND ("lease_until" IS NULL OR "lease_until" < now())
+             -- A channel hears about an alert in order: a resolution waits for the firing still unsent.
+             AND NOT EXISTS (
+               SELECT 1 FROM "alerting"."deliveries" earlier
+                WHERE earlier."tenant_id" = due."tenant_id" AND earlier."alert_id" = due."alert_id"
+                  AND earlier."channel_id" = due."channel_id" AND earlier."status" IN ('pending', 'sending')
+                  AND earlier."created_at" < due."created_at")
            ORDER BY "next_attempt_at"
            LIMIT $1
            FOR UPDATE SKIP LOCKED)

@@ -94,41 +94,57 @@ export class CheckpointRepository {
       return host ? [host] : [];
     });
     const seq = state.lastSeq;
+    const dirty = {
+      baselines: [...state.dirtyBaselines],
+      forecasts: [...state.dirtyForecasts],
+      hosts: [...state.dirtyHosts],
+    };
     state.dirtyBaselines.clear();
     state.dirtyForecasts.clear();
     state.dirtyHosts.clear();
-    await this.dataSource.transaction(async (manager) => {
-      if (baselines.length > 0)
-        await manager.query(BASELINES_UPSERT, baselineColumns(baselines, state.partition));
-      if (forecasts.length > 0) {
-        const parts = forecasts.map(([key, points]) => [...splitKey(key), points]);
-        await manager.query(FORECASTS_UPSERT, [
-          parts.map((part) => part[0]),
-          parts.map((part) => part[1]),
-          parts.map((part) => part[2]),
-          parts.map((part) => part[3]),
-          state.partition,
-          parts.map((part) => part[4]),
-        ]);
-      }
-      if (hosts.length > 0) {
-        await manager.query(HOSTS_UPSERT, [
-          hosts.map((host) => host.tenantId),
-          hosts.map((host) => host.hostId),
-          hosts.map((host) => host.hostName),
-          hosts.map((host) => JSON.stringify(host.tags)),
-          state.partition,
-          hosts.map((host) => new Date(host.lastSeenAt)),
-          hosts.map((host) => host.intervalSeconds),
-        ]);
-      }
-      await manager.query(
-        `INSERT INTO "alerting"."partition_checkpoints" ("partition", "stream_seq", "instance_id", "checkpointed_at")
+    // A failed write puts its keys back: the next checkpoint must not move `stream_seq` past them.
+    const restoreDirty = () => {
+      for (const key of dirty.baselines) state.dirtyBaselines.add(key);
+      for (const key of dirty.forecasts) state.dirtyForecasts.add(key);
+      for (const key of dirty.hosts) state.dirtyHosts.add(key);
+    };
+    await this.dataSource
+      .transaction(async (manager) => {
+        if (baselines.length > 0)
+          await manager.query(BASELINES_UPSERT, baselineColumns(baselines, state.partition));
+        if (forecasts.length > 0) {
+          const parts = forecasts.map(([key, points]) => [...splitKey(key), points]);
+          await manager.query(FORECASTS_UPSERT, [
+            parts.map((part) => part[0]),
+            parts.map((part) => part[1]),
+            parts.map((part) => part[2]),
+            parts.map((part) => part[3]),
+            state.partition,
+            parts.map((part) => part[4]),
+          ]);
+        }
+        if (hosts.length > 0) {
+          await manager.query(HOSTS_UPSERT, [
+            hosts.map((host) => host.tenantId),
+            hosts.map((host) => host.hostId),
+            hosts.map((host) => host.hostName),
+            hosts.map((host) => JSON.stringify(host.tags)),
+            state.partition,
+            hosts.map((host) => new Date(host.lastSeenAt)),
+            hosts.map((host) => host.intervalSeconds),
+          ]);
+        }
+        await manager.query(
+          `INSERT INTO "alerting"."partition_checkpoints" ("partition", "stream_seq", "instance_id", "checkpointed_at")
          VALUES ($1, $2, $3, now()) ON CONFLICT ("partition") DO UPDATE
            SET "stream_seq" = EXCLUDED."stream_seq", "instance_id" = EXCLUDED."instance_id", "checkpointed_at" = now()`,
-        [state.partition, seq, instanceId],
-      );
-    });
+          [state.partition, seq, instanceId],
+        );
+      })
+      .catch((error: unknown) => {
+        restoreDirty();
+        throw error;
+      });
     return baselines.length + forecasts.length + hosts.length;
   }
 }

@@ -38,6 +38,7 @@ export function inScope(rule: IndexedRule, hostId: string, tags: readonly string
 export class RuleIndex implements OnModuleDestroy {
   private readonly logger = new Logger(RuleIndex.name);
   private tenants = new Map<string, TenantRules>();
+  private readonly reloads = new Map<string, number>();
   private readonly unsubscribe: () => void;
   private timer?: NodeJS.Timeout;
 
@@ -80,8 +81,12 @@ export class RuleIndex implements OnModuleDestroy {
   }
 
   async reloadTenant(tenantId: string): Promise<void> {
+    // Two reloads of one tenant may finish out of order: only the newest may install its answer.
+    const generation = (this.reloads.get(tenantId) ?? 0) + 1;
+    this.reloads.set(tenantId, generation);
     try {
       const rules = await this.source.enabledRulesOf(tenantId);
+      if (this.reloads.get(tenantId) !== generation) return;
       if (rules.length === 0) this.tenants.delete(tenantId);
       else this.tenants.set(tenantId, this.build(rules));
     } catch (error) {

@@ -33,7 +33,7 @@ describe('describeNotification', () => {
       type: 'alert.acknowledged',
       alert: { state: 'acknowledged', acknowledgedBy: 'alice' },
     });
-    const escalated = firingNotification(tenantId, { type: 'alert.escalated', alert: { escalationStep: 1 } });
+    const escalated = firingNotification(tenantId, { type: 'alert.escalated', alert: { escalationStep: 2 } });
 
     const text = describeNotification(resolved, 'https://optralis.example.com/');
     expect(text.headline).toMatch(/^RESOLVED — cpu high on web-01: /);

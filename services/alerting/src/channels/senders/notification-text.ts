@@ -111,7 +111,7 @@ function factsOf(notification: AlertNotification): Fact[] {
   if (alert.value !== null) facts.push({ name: 'Value', value: formatNumber(alert.value) });
   facts.push(...explanationFacts(alert.explanation));
   if (alert.escalationStep !== null)
-    facts.push({ name: 'Escalation step', value: String(alert.escalationStep + 1) });
+    facts.push({ name: 'Escalation step', value: String(alert.escalationStep) });
   if (alert.acknowledgedBy) facts.push({ name: 'Acknowledged by', value: alert.acknowledgedBy });
   facts.push({ name: 'Started', value: alert.startedAt });
   return facts;
