@@ -13,7 +13,7 @@ import { DeliveryAttempts } from './delivery-attempts.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import type { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
 import { firingNotification } from './testing/notifications';
-import { strictMock } from './testing/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 
 describe(DeliveryAttempts.name, () => {
   const tenantId = asTenantId(randomUUID());

@@ -1,6 +1,6 @@
 import { factory } from '@optralis/testing';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { AuditJournalConsumer } from './audit.consumer';
 import { AuditError, AuditErrorCode } from './audit.errors';
 import { AuditService } from './audit.service';

@@ -1,7 +1,7 @@
 import { asTenantId } from '@optralis/db';
 import { factory } from '@optralis/testing';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { chainHash, GENESIS_HASH } from './audit-chain';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { generate } from 'otplib';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { decryptSecret, encryptSecret } from '@optralis/service-kit';
 import type { AuditTrail } from '../shared/audit.trail';
 import type { PasswordHasher } from '../shared/password.hasher';

@@ -1,7 +1,7 @@
 import { loadConfig } from '@optralis/config';
 import type { TenantId } from '@optralis/db';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { AuthEnv } from '../config';
 import type { KeysService } from '../keys/keys.service';
 import type { AuditTrail } from '../shared/audit.trail';

@@ -1,6 +1,6 @@
 import { asTenantId } from '@optralis/db';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { TokenCache } from './token-cache';
 import { issueToken } from './token-format';
 import { TokenVerifier } from './token-verifier.service';

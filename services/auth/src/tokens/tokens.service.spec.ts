@@ -1,6 +1,6 @@
 import type { TokenActor } from '@optralis/contracts';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { TokenRevocations } from './token-revocations.subscriber';
 import type { TokenRecord } from './token.types';

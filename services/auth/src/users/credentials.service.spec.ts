@@ -1,4 +1,4 @@
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import type { AuditTrail } from '../shared/audit.trail';
 import type { PasswordHasher } from '../shared/password.hasher';
 import { CredentialsService, LOCKOUT } from './credentials.service';

@@ -1,6 +1,6 @@
 import type { TenantId } from '@optralis/db';
 
-import { strictMock } from '../../test/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import type { Actor } from '../shared/actor';
 import type { AuditTrail } from '../shared/audit.trail';
 import type { PasswordHasher } from '../shared/password.hasher';

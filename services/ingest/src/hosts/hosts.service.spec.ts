@@ -1,7 +1,7 @@
 import type { TokenActor } from '@optralis/contracts';
 import { asTenantId } from '@optralis/db';
 
-import { strictMock } from '../queries/testing/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 import { HostAuditTrail } from './host-audit';
 import { encodeHostCursor } from './host-cursor';
 import type { HostRepository } from './host.repository';

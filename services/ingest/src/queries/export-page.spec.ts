@@ -5,7 +5,7 @@ import { decodeExportCursor, encodeExportCursor } from './export-cursor';
 import type { ExportPageRow } from './metrics-query.repository';
 import { MetricsQueryRepository } from './metrics-query.repository';
 import { MetricsQueryService } from './metrics-query.service';
-import { strictMock } from './testing/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 
 const tenantId = asTenantId('tenant-a');
 const seconds = Date.parse('2026-11-20T10:00:00.000Z') / 1000;

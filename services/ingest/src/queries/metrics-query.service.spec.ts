@@ -3,7 +3,7 @@ import { asTenantId } from '@optralis/db';
 import type { HostRepository } from '../hosts/host.repository';
 import { MetricsQueryRepository } from './metrics-query.repository';
 import { BYTES_PER_EXPORTED_SERIES, MetricsQueryService } from './metrics-query.service';
-import { strictMock } from './testing/strict-mock';
+import { strictMock } from '@optralis/testing/vitest';
 
 const tenantId = asTenantId('tenant-a');
 const time = new Date('2026-11-20T10:00:00.000Z');
