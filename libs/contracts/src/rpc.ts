@@ -9,6 +9,7 @@ import { alertingChannelsRpc } from './rpc/alerting-channels';
 import { alertingPoliciesRpc } from './rpc/alerting-policies';
 import { alertingRulesRpc } from './rpc/alerting-rules';
 import { ingestRpc } from './rpc/ingest';
+import { statusPageRpc } from './rpc/status-page';
 import { SERVICE_NAMES, type ServiceName } from './services';
 
 export const RPC_ERROR_CODES = [
@@ -68,6 +69,7 @@ export const rpcMethods = {
   ...alertingChannelsRpc,
   ...alertingPoliciesRpc,
   ...alertingAlertsRpc,
+  ...statusPageRpc,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type RpcSubject = keyof typeof rpcMethods;

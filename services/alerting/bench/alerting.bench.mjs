@@ -1,10 +1,12 @@
 // npm run bench:alerting — the built alerting service on the running NATS and Postgres, in a throw-away
-// database and NATS namespace, fed a simulated fleet straight onto METRICS while one host at a time
-// breaches a threshold rule that notifies a signed webhook. Measures detection latency (breaching
-// report's time → webhook received), evaluation throughput and CPU, and memory per tracked series.
-// Flags: see bench-options.mjs.
+// database and NATS namespace, fed a simulated fleet while one host at a time breaches a threshold rule
+// that notifies a signed webhook. The fleet's reports go straight onto METRICS, or with --through-ingest
+// as agent reports through the real auth and ingest services. Measures detection latency (breaching
+// report's time → webhook received), whether evaluation keeps up with the stream, throughput, CPU and
+// memory. Flags: see bench-options.mjs.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { connect } from 'nats';
@@ -18,14 +20,15 @@ import {
 } from '../../ingest/bench/bench-environment.mjs';
 import { CpuMeter, peakRssBytes, pidsNamed, procAvailable } from '../../ingest/bench/process-usage.mjs';
 import { describeExit } from '../../ingest/bench/service-process.mjs';
+import { configure, countAlerts, explainMissing } from './bench-alerts.mjs';
 import { parseOptions, USAGE } from './bench-options.mjs';
 import {
   DetectionMatcher,
+  evaluationPosition,
   metricValue,
   printMissing,
   printRows,
   resultRows,
-  SHOWN_MISSING,
 } from './bench-results.mjs';
 import {
   checkBuilt,
@@ -36,113 +39,53 @@ import {
   startAlerting,
   waitFor,
 } from './bench-setup.mjs';
-import { ANOMALY_METRIC, BREACH_METRIC, BreachInjector, benchFleet, publishFleet } from './metrics-load.mjs';
+import { startIngestLoad } from './ingest-load.mjs';
+import { BREACH_METRIC, BreachInjector, directLoad } from './metrics-load.mjs';
 import { startWebhookReceiver } from './webhook-receiver.mjs';
 
 const cleanup = new Cleanup();
-const ALERT_PAGES = 40;
+const PROGRESS_EVERY_MS = 10_000;
+const SHOWN_SERVICE_LINES = 8;
 
-function assertAlive(service, when) {
-  if (service.exit) throw new Error(`${describeExit(service)} ${when}; last output:\n${service.output()}`);
+function assertAlive(services, when) {
+  for (const service of services)
+    if (service.exit) throw new Error(`${describeExit(service)} ${when}; last output:\n${service.output()}`);
 }
 
-async function snapshot(service, meter) {
-  return {
-    at: Date.now(),
-    metrics: await scrape(service),
-    cpu: await meter.read(),
-    rss: rssBytes(service.pid),
-  };
-}
-
-/** The webhook channel, the threshold rule that notifies it and an anomaly rule that only evaluates. */
-async function configure(call, actor, { webhookUrl, secret, minDeviation }) {
-  const channel = await call('channels.create', {
-    actor,
-    channel: {
-      name: 'bench webhook',
-      type: 'webhook',
-      config: { url: webhookUrl, secret },
-      rateLimitPerMinute: 10_000,
-      sendResolved: true,
-    },
-  });
-  const threshold = await call('rules.create', {
-    actor,
-    rule: {
-      name: 'bench cpu',
-      kind: 'threshold',
-      metric: BREACH_METRIC,
-      operator: '>',
-      warning: null,
-      critical: 95,
-      forSeconds: 0,
-      channelIds: [channel.id],
-    },
-  });
-  const anomaly = await call('rules.create', {
-    actor,
-    rule: {
-      name: 'bench mem anomaly',
-      kind: 'anomaly',
-      metric: ANOMALY_METRIC,
-      minDeviation,
-      channelIds: [],
-    },
-  });
-  console.log(`channel ${channel.id}, threshold rule ${threshold.id}, anomaly rule ${anomaly.id}`);
-  return { channel, threshold, anomaly };
-}
-
-/** Alerts of `ruleId` that started since `from`, counted through rpc.alerting.alerts.list (capped). */
-async function countAlerts(call, actor, ruleId, from) {
-  let count = 0;
-  let cursor;
-  for (let page = 0; page < ALERT_PAGES; page++) {
-    const reply = await call('alerts.list', {
-      actor,
-      ruleId,
-      from,
-      limit: 500,
-      ...(cursor ? { cursor } : {}),
-    });
-    count += reply.items.length;
-    cursor = reply.nextCursor;
-    if (!cursor) return String(count);
-  }
-  return `≥ ${count}`;
-}
-
-/** Why the first missing breaches have no webhook, as far as rpc.alerting.alerts.list tells. */
-async function explainMissing(call, actor, ruleId, missing) {
-  const notes = [];
-  for (const injection of missing.slice(0, SHOWN_MISSING)) {
+/** Prints, while the load runs, how far evaluation is behind the stream and what was detected so far. */
+function watchEvaluation({ service, streamEnd, injector, matcher }) {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
     try {
-      const { items } = await call('alerts.list', { actor, hostId: injection.hostId, ruleId, limit: 5 });
-      notes.push(
-        items.length === 0
-          ? 'no alert was opened'
-          : items
-              .map((alert) => `alert ${alert.id.slice(0, 8)} ${alert.state} from ${alert.startedAt}`)
-              .join('; '),
+      // Position first: read the other way round, reports published in between would look evaluated.
+      const taken = evaluationPosition(await scrape(service)) ?? NaN;
+      const end = await streamEnd();
+      console.log(
+        `  alerting: ${taken.toLocaleString('en')} of ${end.toLocaleString('en')} METRICS reports taken ` +
+          `(${(end - taken).toLocaleString('en')} behind), ${injector.injections.length} breaches, ${matcher.detected} notified`,
       );
     } catch (error) {
-      notes.push(`alerts.list failed: ${error.message.split('\n')[0]}`);
+      console.log(`  alerting: progress not read: ${error.message}`);
+    } finally {
+      busy = false;
     }
-  }
-  return notes;
+  }, PROGRESS_EVERY_MS);
+  return { stop: () => clearInterval(timer) };
 }
 
 async function main() {
   const options = parseOptions();
   if (options.help) return console.log(USAGE);
   console.log(
-    `alerting benchmark: ${os.cpus().length} CPUs, Node ${process.version}, ${options.hosts} hosts × ${options.metrics} ` +
-      `metrics every ${options.intervalMs} ms for ${options.seconds} s (after ${options.warmupSeconds} s of warm-up), ` +
-      `a ${BREACH_METRIC} breach every ${options.breachEveryMs} ms, ${options.partitions} partitions`,
+    `alerting benchmark${options.throughIngest ? ' through ingest' : ''}: ${os.cpus().length} CPUs, Node ${process.version}, ` +
+      `${options.hosts} hosts × ${options.metrics} metrics every ${options.intervalMs} ms for ${options.seconds} s ` +
+      `(after ${options.warmupSeconds} s of warm-up), a ${BREACH_METRIC} breach every ${options.breachEveryMs} ms, ` +
+      `${options.partitions} partitions, anomaly minDeviation ${options.anomalyMinDeviation}`,
   );
   if (!procAvailable) console.log('/proc is missing: CPU and memory figures will be absent');
-  checkBuilt();
+  checkBuilt(options);
 
   await ensureInfrastructure();
   const database = await createBenchDatabase();
@@ -174,9 +117,9 @@ async function main() {
     noAsyncTraces: true,
   });
   cleanup.add('close NATS connection', () => connection.close());
-  const jetstream = connection.jetstream();
   const manager = await connection.jetstreamManager();
   const streamName = `${nats.namespace.toUpperCase()}_METRICS`;
+  const streamEnd = async () => (await manager.streams.info(streamName)).state.last_seq;
   await waitFor(() => manager.streams.info(streamName), {
     timeoutMs: 30_000,
     failure: (error) =>
@@ -192,8 +135,16 @@ async function main() {
     },
   );
 
-  const tenantId = `bench-${randomId(6)}`;
-  const actor = { userId: 'bench-admin', tenantId, role: 'admin' };
+  const load = options.throughIngest
+    ? await startIngestLoad({ database, namespace: nats.namespace, cleanup, options })
+    : directLoad({
+        jetstream: connection.jetstream(),
+        options,
+        tenantId: `bench-${randomId(6)}`,
+        namespace: nats.namespace,
+      });
+  const services = [service, ...load.services];
+  const actor = { userId: 'bench-admin', tenantId: load.tenantId, role: 'admin' };
   const call = rpcCaller(connection, nats.namespace);
   const { threshold, anomaly } = await configure(call, actor, {
     webhookUrl: receiver.url,
@@ -201,61 +152,61 @@ async function main() {
     minDeviation: options.anomalyMinDeviation,
   });
 
-  const fleet = benchFleet({ ...options, tenantId, namespace: nats.namespace });
-  const settings = { jetstream, fleet, intervalMs: options.intervalMs, maxInFlight: options.maxInFlight };
   const rssIdle = rssBytes(service.pid);
   console.log(`\nwarm-up: ${options.warmupSeconds} s, not counted`);
-  const warmUp = await publishFleet({ ...settings, seconds: options.warmupSeconds, label: 'warm-up' });
-  if (warmUp.acked === 0)
-    throw new Error(
-      `no report was acknowledged by JetStream in the warm-up: ${[...warmUp.errors.keys()].join(', ')}`,
-    );
+  const warmUpRounds = await load.warmUp(options.warmupSeconds);
   await waitFor(async () => metricValue(await scrape(service), 'alerting_evaluations_total') > 0, {
     timeoutMs: 15_000,
     failure: () =>
       'alerting evaluated no rule in the warm-up (alerting_evaluations_total is 0 or absent): ' +
       'the METRICS reports or the rules are not reaching the evaluator',
   });
-  assertAlive(service, 'during the warm-up');
+  assertAlive(services, 'during the warm-up');
 
   const meter = new CpuMeter({
     alerting: () => [service.pid],
+    ...load.cpuGroups,
     'nats-server': () => pidsNamed('nats-server'),
     postgres: () => pidsNamed('postgres'),
+  });
+  const snapshot = async () => ({
+    at: Date.now(),
+    metrics: await scrape(service),
+    streamEnd: await streamEnd(),
+    cpu: await meter.read(),
+    rss: rssBytes(service.pid),
   });
   const injector = new BreachInjector(options.hosts);
   const matcher = new DetectionMatcher(threshold.id, injector.injections);
   receiver.onNotification((entry) => matcher.add(entry));
 
   console.log(`\nmeasured run: ${options.seconds} s`);
-  const start = await snapshot(service, meter);
-  const load = await publishFleet({
-    ...settings,
-    seconds: options.seconds,
-    label: 'load',
-    injector,
-    breachEveryMs: options.breachEveryMs,
-    firstRound: warmUp.rounds,
-    progress: () => `, ${injector.injections.length} breaches, ${matcher.detected} notified`,
-  });
-  load.ackedBefore = warmUp.acked;
-  assertAlive(service, 'during the load');
-  const loadEnd = await snapshot(service, meter);
+  const start = await snapshot();
+  const watch = watchEvaluation({ service, streamEnd, injector, matcher });
+  const result = await load
+    .run({
+      seconds: options.seconds,
+      firstRound: warmUpRounds,
+      injector,
+      breachEveryMs: options.breachEveryMs,
+    })
+    .finally(() => watch.stop());
+  assertAlive(services, 'during the load');
+  const loadEnd = await snapshot();
 
-  const published = load.acked + warmUp.acked;
   const injected = injector.injections.filter((injection) => injection.acked).length;
   console.log(
-    `load stopped; waiting up to ${options.drainSeconds} s for evaluation to catch up and the last webhooks`,
+    `load stopped; waiting up to ${options.drainSeconds} s for evaluation to reach the end of METRICS and the last webhooks`,
   );
   const drainStarted = Date.now();
   while (Date.now() - drainStarted < options.drainSeconds * 1000) {
-    assertAlive(service, 'after the load');
-    const evaluated = metricValue(await scrape(service), 'alerting_reports_evaluated_total') ?? 0;
-    if (evaluated >= published && matcher.detected >= injected) break;
+    assertAlive(services, 'after the load');
+    const taken = evaluationPosition(await scrape(service)) ?? 0;
+    if (taken >= (await streamEnd()) && matcher.detected >= injected) break;
     await sleep(250);
   }
   console.log(`  drained in ${((Date.now() - drainStarted) / 1000).toFixed(1)} s`);
-  const end = await snapshot(service, meter);
+  const end = await snapshot();
   const cpu = CpuMeter.between(start.cpu, end.cpu);
 
   const detection = matcher.summary();
@@ -274,15 +225,11 @@ async function main() {
   printRows(
     resultRows({
       options,
-      load,
+      load: result,
+      loadRows: load.rows,
       detection,
       snapshots: { start, loadEnd, end },
-      cpu: {
-        alerting: cpu.groups.alerting?.seconds,
-        nats: cpu.groups['nats-server']?.seconds,
-        postgres: cpu.groups.postgres?.seconds,
-        own: cpu.own,
-      },
+      cpu,
       memory: { peak: peakRssBytes(service.pid), rssStart: rssIdle, rssEnd: end.rss },
       receiver,
       alertCounts,
@@ -291,9 +238,9 @@ async function main() {
   console.log(
     [
       '\nNotes: latency is measured in this process, which also runs the load generator, on the same machine as',
-      'the service. Per core = ÷ alerting CPU seconds from load start until drained. postgres counts every backend',
+      'the services. Per core = ÷ alerting CPU seconds from load start until drained. postgres counts every backend',
       'on the server. RSS growth ÷ tracked series is an upper bound: it also holds host presence, consumer',
-      'buffers (a backlog inflates it) and garbage not yet collected.',
+      'buffers (a backlog inflates it) and garbage not yet collected (npm run bench:alerting-memory measures the heap).',
     ].join('\n'),
   );
   printMissing(detection.missing, lookups);
@@ -304,6 +251,17 @@ async function main() {
       `\n${detection.inexact} firings matched a breach whose time differs from the alert's startedAt`,
     );
   for (const line of receiver.rejections) console.log(`webhook rejected: ${line}`);
+  for (const child of services) {
+    const lines = child.output(SHOWN_SERVICE_LINES);
+    if (lines)
+      console.log(
+        `\n${child.name} logged (LOG_LEVEL=warn, last ${SHOWN_SERVICE_LINES} lines):\n` +
+          lines
+            .split('\n')
+            .map((line) => `  ${line.slice(0, 400)}`)
+            .join('\n'),
+      );
+  }
   if (injected > 0 && detection.detected === 0) {
     throw new Error(`none of the ${injected} injected breaches produced a signed alert.firing webhook`);
   }

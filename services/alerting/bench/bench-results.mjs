@@ -21,6 +21,8 @@ export class DetectionMatcher {
   #indexed = 0;
   #alerts = new Set();
   latencies = [];
+  /** Webhook received − when the breaching report left the simulator (through ingest: it may send late). */
+  sinceSent = [];
   unexpected = [];
   inexact = 0;
   resolved = 0;
@@ -60,8 +62,13 @@ export class DetectionMatcher {
     }
     if (!breach)
       return void this.unexpected.push(`${alert.host?.id} (alert ${alert.id}, value ${alert.value})`);
-    breach.detected = { alertId: alert.id, receivedAtMs, latencyMs: receivedAtMs - breach.timeMs };
+    breach.detected = {
+      alertId: alert.id,
+      receivedAtMs,
+      latencyMs: receivedAtMs - breach.timeMs,
+    };
     this.latencies.push(receivedAtMs - breach.timeMs);
+    if (breach.sentAtMs !== undefined) this.sinceSent.push(receivedAtMs - breach.sentAtMs);
   }
 
   get detected() {
@@ -70,6 +77,7 @@ export class DetectionMatcher {
 
   summary() {
     const sorted = Float64Array.from(this.latencies).sort();
+    const sinceSent = Float64Array.from(this.sinceSent).sort();
     const published = this.injections.filter((injection) => injection.acked);
     return {
       injected: published.length,
@@ -81,6 +89,7 @@ export class DetectionMatcher {
       p99: percentile(sorted, 99),
       max: percentile(sorted, 100),
       min: percentile(sorted, 0),
+      sinceSent: sinceSent.length > 0 && [50, 90, 99].map((rank) => percentile(sinceSent, rank)),
       resolved: this.resolved,
       unexpected: this.unexpected,
       inexact: this.inexact,
@@ -119,61 +128,85 @@ function histogramFigures(before, after) {
   return `${quantile(0.5)} / ${quantile(0.9)} / ${quantile(0.99)} ms (${count.toLocaleString('en')} obs.)`;
 }
 
-const whole = (value) =>
+export const whole = (value) =>
   value === undefined || Number.isNaN(value) ? '–' : Math.round(value).toLocaleString('en');
-const ms = (value) => (value === undefined ? '–' : `${Math.round(value).toLocaleString('en')} ms`);
+export const ms = (value) => (value === undefined ? '–' : `${Math.round(value).toLocaleString('en')} ms`);
 const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 1048576).toFixed(0)} MiB`);
-const ratio = (amount, per) => (amount === undefined || !(per > 0) ? undefined : amount / per);
+export const ratio = (amount, per) => (amount === undefined || !(per > 0) ? undefined : amount / per);
+export const seconds = (value) => (value === undefined ? '–' : value.toFixed(1));
 
-/** Everything the run measured, as label/value rows. */
-export function resultRows({ options, load, detection, snapshots, cpu, memory, receiver, alertCounts }) {
+/**
+ * Reports alerting has taken off METRICS (evaluated or dead-lettered): compared with the stream's last
+ * sequence it tells how far evaluation is behind, whoever published the reports.
+ */
+export function evaluationPosition(metrics) {
+  const evaluated = metricValue(metrics, 'alerting_reports_evaluated_total');
+  return evaluated === undefined
+    ? undefined
+    : evaluated + (metricValue(metrics, 'alerting_reports_dead_lettered_total') ?? 0);
+}
+
+function keptUp(backlog, reportsPerSecond, drainSeconds) {
+  if (backlog === undefined || Number.isNaN(backlog)) return '–';
+  const behind = reportsPerSecond > 0 ? backlog / reportsPerSecond : 0;
+  // Reports published in the last moments are still on their way: under a second of load is no backlog.
+  if (behind < 1) return `yes (${whole(backlog)} reports behind at load end, < 1 s of load)`;
+  return `no: ${whole(backlog)} reports (≈ ${behind.toFixed(1)} s of load) behind at load end, drained ${drainSeconds.toFixed(1)} s later`;
+}
+
+/** Everything the run measured, as label/value rows; `loadRows` are the load generator's own. */
+export function resultRows({
+  options,
+  load,
+  loadRows,
+  detection,
+  snapshots,
+  cpu,
+  memory,
+  receiver,
+  alertCounts,
+}) {
   const { start, loadEnd, end } = snapshots;
-  const window = load.windowSeconds;
   const delta = (name, from, to) => {
     const a = metricValue(from.metrics, name);
     const b = metricValue(to.metrics, name);
     return a === undefined || b === undefined ? undefined : b - a;
   };
+  const alertingSeconds = cpu.groups.alerting?.seconds;
   const evaluations = delta('alerting_evaluations_total', start, end);
   const reports = delta('alerting_reports_evaluated_total', start, end);
   const evaluationsDuringLoad = delta('alerting_evaluations_total', start, loadEnd);
   const reportsDuringLoad = delta('alerting_reports_evaluated_total', start, loadEnd);
-  const totalEvaluatedAtEnd = metricValue(end.metrics, 'alerting_reports_evaluated_total');
+  const backlogAtLoadEnd = loadEnd.streamEnd - (evaluationPosition(loadEnd.metrics) ?? NaN);
+  const acceptedPerSecond = load.accepted / load.windowSeconds;
   const tracked = metricValue(end.metrics, 'alerting_tracked_series');
   const growth =
     memory.rssEnd !== undefined && memory.rssStart !== undefined
       ? memory.rssEnd - memory.rssStart
       : undefined;
-  const lateness = load.lateness;
-  const missing = detection.missing.length;
+  const others = Object.entries(cpu.groups).filter(([label]) => label !== 'alerting');
 
   return [
-    ['— load (published on METRICS) —', ''],
-    [
-      'offered reports/s · samples/s',
-      `${whole(load.offered / window)} · ${whole((load.offered * load.samplesPerReport) / window)}`,
-    ],
-    [
-      'achieved (acked) reports/s · samples/s',
-      `${whole(load.acked / window)} · ${whole((load.acked * load.samplesPerReport) / window)}`,
-    ],
-    [
-      'not sent (schedule fell behind) · publish failures',
-      `${whole(load.notSent)} · ${whole(load.failed)}${load.errors.size ? ` (${[...load.errors].map(([k, v]) => `${k}×${v}`).join(', ')})` : ''}`,
-    ],
-    [
-      'publish lateness p50 / p99 / max',
-      `${ms(percentile(lateness, 50))} / ${ms(percentile(lateness, 99))} / ${ms(percentile(lateness, 100))}`,
-    ],
-    ['mean report size', `${whole(load.bytes / Math.max(1, load.sent))} bytes`],
+    ...loadRows({ load, cpu }),
     ['— detection (report time → signed webhook received) —', ''],
     [
-      'breaches injected (acked) · not published',
+      'breaches injected (accepted) · not accepted',
       `${whole(detection.injected)} · ${whole(detection.notPublished)}`,
     ],
-    ['notified (alert.firing matched) · missing', `${whole(detection.detected)} · ${whole(missing)}`],
+    [
+      'notified (alert.firing matched) · missing',
+      `${whole(detection.detected)} · ${whole(detection.missing.length)}`,
+    ],
     ['latency p50 / p90 / p99', `${ms(detection.p50)} / ${ms(detection.p90)} / ${ms(detection.p99)}`],
     ['latency min / max', `${ms(detection.min)} / ${ms(detection.max)}`],
+    ...(detection.sinceSent
+      ? [
+          [
+            'latency from the report leaving the simulator p50/p90/p99',
+            detection.sinceSent.map(ms).join(' / '),
+          ],
+        ]
+      : []),
     [`${DETECTION_HISTOGRAM} p50/p90/p99`, histogramFigures(start.metrics, end.metrics)],
     [
       'resolved webhooks · unexpected firings · other',
@@ -187,34 +220,25 @@ export function resultRows({ options, load, detection, snapshots, cpu, memory, r
       'webhooks rejected (signature/shape) · repeats',
       `${whole(receiver.rejected)} · ${whole(receiver.repeats)}`,
     ],
-    ['— evaluation (alerting /metrics, /proc) —', ''],
+    ['— evaluation (alerting /metrics, /proc, METRICS stream) —', ''],
     ['reports evaluated/s during load', whole(ratio(reportsDuringLoad, loadEnd.at - start.at) * 1000)],
     ['rule evaluations/s during load', whole(ratio(evaluationsDuringLoad, loadEnd.at - start.at) * 1000)],
+    ['backlog at load end (METRICS end − taken)', whole(backlogAtLoadEnd)],
+    ['evaluation kept up', keptUp(backlogAtLoadEnd, acceptedPerSecond, (end.at - loadEnd.at) / 1000)],
     [
-      'backlog at load end (reports)',
-      whole(
-        load.acked +
-          load.ackedBefore -
-          (metricValue(loadEnd.metrics, 'alerting_reports_evaluated_total') ?? NaN),
-      ),
+      'taken after drain / METRICS end (reports)',
+      `${whole(evaluationPosition(end.metrics))} / ${whole(end.streamEnd)}`,
     ],
-    [
-      'evaluated after drain / published (reports)',
-      `${whole(totalEvaluatedAtEnd)} / ${whole(load.acked + load.ackedBefore)}`,
-    ],
-    [
-      'alerting CPU seconds (load start → drained)',
-      cpu.alerting === undefined ? '–' : cpu.alerting.toFixed(1),
-    ],
-    ['rule evaluations per CPU-second (per core)', whole(ratio(evaluations, cpu.alerting))],
+    ['alerting CPU seconds (load start → drained)', seconds(alertingSeconds)],
+    ['rule evaluations per CPU-second (per core)', whole(ratio(evaluations, alertingSeconds))],
     [
       'reports · samples per CPU-second',
-      `${whole(ratio(reports, cpu.alerting))} · ${whole(ratio(reports * load.samplesPerReport, cpu.alerting))}`,
+      `${whole(ratio(reports, alertingSeconds))} · ${whole(ratio(reports * load.samplesPerReport, alertingSeconds))}`,
     ],
-    ['CPU µs per report', whole(ratio(cpu.alerting * 1e6, reports))],
+    ['CPU µs per report', whole(ratio(alertingSeconds * 1e6, reports))],
     [
-      'other CPU s: nats-server · postgres (all) · bench',
-      `${cpu.nats?.toFixed(1) ?? '–'} · ${cpu.postgres?.toFixed(1) ?? '–'} · ${cpu.own.toFixed(1)}`,
+      `other CPU s: ${others.map(([label]) => label).join(' · ')} · bench`,
+      `${others.map(([, group]) => seconds(group.seconds)).join(' · ')} · ${seconds(cpu.own)}`,
     ],
     ['— memory —', ''],
     ['alerting peak RSS (VmHWM)', mib(memory.peak)],

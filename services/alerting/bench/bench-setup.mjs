@@ -41,38 +41,58 @@ export async function createBenchDatabase() {
 }
 
 export const SERVICE_MAIN = path.join(ROOT, 'services', 'alerting', 'dist', 'main.js');
+const INGEST_MAINS = ['ingest', 'auth'].map((name) => path.join(ROOT, 'services', name, 'dist', 'main.js'));
 export const CONTRACTS_MAIN = path.join(ROOT, 'libs', 'contracts', 'dist', 'index.js');
 
-export function checkBuilt() {
-  for (const file of [SERVICE_MAIN, CONTRACTS_MAIN]) {
+export function checkBuilt({ throughIngest = false } = {}) {
+  for (const file of [SERVICE_MAIN, CONTRACTS_MAIN, ...(throughIngest ? INGEST_MAINS : [])]) {
     if (!fs.existsSync(file)) {
       throw new Error(`${path.relative(ROOT, file)} is missing: build first (npx nx run-many -t build)`);
     }
   }
 }
 
-/** Starts services/alerting/dist/main.js and resolves once GET /ready answers 200. */
-export async function startAlerting({ env, cleanup }) {
+/**
+ * Starts services/<name>/dist/main.js on a free port (`<NAME>_PORT`) and resolves once GET /ready
+ * answers 200; the process is stopped by `cleanup`.
+ */
+export async function startService({ name, env, cleanup, readyTimeoutMs = 90_000 }) {
   const port = await freePort();
   const service = startProcess({
-    name: 'alerting',
+    name,
     command: process.execPath,
-    args: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), SERVICE_MAIN],
+    args: [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      path.join(ROOT, 'services', name, 'dist', 'main.js'),
+    ],
     cwd: ROOT,
     env: {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       NATS_URL,
-      ALERTING_PORT: String(port),
+      [`${name.toUpperCase()}_PORT`]: String(port),
       ...env,
     },
   });
-  cleanup.add('stop alerting', () => service.stop());
+  cleanup.add(`stop ${name}`, () => service.stop());
   service.url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(service, `${service.url}/ready`, 90_000);
-  console.log(`alerting: ready on ${service.url} (pid ${service.pid})`);
+  await waitUntilReady(service, `${service.url}/ready`, readyTimeoutMs);
+  console.log(`${name}: ready on ${service.url} (pid ${service.pid})`);
   return service;
+}
+
+export const startAlerting = ({ env, cleanup }) => startService({ name: 'alerting', env, cleanup });
+
+/** The rows of one query on `url`, on a connection of its own. */
+export async function queryRows(url, sql) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** `/metrics` text of the service; throws when it does not answer. */

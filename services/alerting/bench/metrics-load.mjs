@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { metricCatalogue, metricValue } from '../../ingest/bench/metric-catalogue.mjs';
+import { percentile } from '../../ingest/bench/report-table.mjs';
+import { ms, whole } from './bench-results.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -206,5 +208,62 @@ export async function publishFleet({
     errors,
     bytes,
     lateness: Float64Array.from(lateness).sort(),
+  };
+}
+
+function directRows({ load }) {
+  const window = load.windowSeconds;
+  const { lateness } = load;
+  const errors = [...load.errors].map(([key, count]) => `${key}×${count}`).join(', ');
+  return [
+    ['— load (published on METRICS) —', ''],
+    [
+      'offered reports/s · samples/s',
+      `${whole(load.offered / window)} · ${whole((load.offered * load.samplesPerReport) / window)}`,
+    ],
+    [
+      'achieved (acked) reports/s · samples/s',
+      `${whole(load.acked / window)} · ${whole((load.acked * load.samplesPerReport) / window)}`,
+    ],
+    [
+      'not sent (schedule fell behind) · publish failures',
+      `${whole(load.notSent)} · ${whole(load.failed)}${errors ? ` (${errors})` : ''}`,
+    ],
+    [
+      'publish lateness p50 / p99 / max',
+      `${ms(percentile(lateness, 50))} / ${ms(percentile(lateness, 99))} / ${ms(percentile(lateness, 100))}`,
+    ],
+    ['mean report size', `${whole(load.bytes / Math.max(1, load.sent))} bytes`],
+  ];
+}
+
+/** The direct load as the benchmark drives it: a warm-up, then the measured run with breaches. */
+export function directLoad({ jetstream, options, tenantId, namespace }) {
+  const fleet = benchFleet({ ...options, tenantId, namespace });
+  const settings = { jetstream, fleet, intervalMs: options.intervalMs, maxInFlight: options.maxInFlight };
+  return {
+    tenantId,
+    services: [],
+    cpuGroups: {},
+    rows: directRows,
+    async warmUp(seconds) {
+      const result = await publishFleet({ ...settings, seconds, label: 'warm-up' });
+      if (result.acked === 0)
+        throw new Error(
+          `no report was acknowledged by JetStream in the warm-up: ${[...result.errors.keys()].join(', ')}`,
+        );
+      return result.rounds;
+    },
+    async run({ seconds, firstRound, injector, breachEveryMs }) {
+      const result = await publishFleet({
+        ...settings,
+        seconds,
+        label: 'load',
+        injector,
+        breachEveryMs,
+        firstRound,
+      });
+      return { ...result, accepted: result.acked };
+    },
   };
 }

@@ -13,6 +13,7 @@ import { alertingMigrations } from './migrations';
 import { RulesModule } from './rules/rules.module';
 import { SettingsModule } from './settings/settings.module';
 import { AlertingSharedModule } from './shared/shared.module';
+import { StatusModule } from './status/status.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         DeliveryModule,
         AlertsModule,
         EvaluationModule,
+        StatusModule,
       ],
     };
   }

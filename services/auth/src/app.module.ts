@@ -5,6 +5,7 @@ import type { AuthConfig } from './config';
 import { IdentityModule } from './identity.module';
 import { authMigrations } from './migrations';
 import { SsoModule } from './sso/sso.module';
+import { StatusPageModule } from './status-page/status-page.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
@@ -16,6 +17,7 @@ export class AppModule {
         PlatformModule.forRoot({ service: 'auth', version, config, migrations: authMigrations }),
         IdentityModule.forRoot(config),
         SsoModule,
+        StatusPageModule,
         TokensModule.forRoot({ token: config.OPTRALIS_BOOTSTRAP_INGEST_TOKEN }),
       ],
     };

@@ -1,14 +1,10 @@
 import 'reflect-metadata';
 
 import { loadConfigOrExit } from '@optralis/config';
-import { packageVersion, runService } from '@optralis/service-kit';
+import { packageVersion } from '@optralis/service-kit';
 
-import { AppModule } from './app.module';
 import { GatewayEnv } from './config';
+import { startGateway } from './gateway-application';
 
 const config = loadConfigOrExit(GatewayEnv);
-void runService({
-  module: AppModule.forRoot(config, packageVersion(__dirname)),
-  port: config.GATEWAY_PORT,
-  host: config.HOST,
-});
+void startGateway(config, packageVersion(__dirname));

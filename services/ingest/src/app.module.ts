@@ -8,6 +8,7 @@ import { INTAKE_ROUTES } from './intake/intake.controller';
 import { IntakeModule } from './intake/intake.module';
 import { ingestMigrations } from './migrations';
 import { QueriesModule } from './queries/queries.module';
+import { StatusModule } from './status/status.module';
 import { StorageModule } from './storage/storage.module';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         StorageModule.forRoot(config),
         HostsModule,
         QueriesModule.forRoot(config),
+        StatusModule,
       ],
     };
   }

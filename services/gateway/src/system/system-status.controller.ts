@@ -1,13 +1,17 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 
-import { type SystemStatus, SystemStatusService } from './system-status.service';
+import { type ResponseOf, Route } from '../openapi/route-definition';
+import { systemStatusRoute } from './system-status.routes';
+import { SystemStatusService } from './system-status.service';
 
+@ApiTags('System')
 @Controller('api/v1/system')
 export class SystemStatusController {
   constructor(private readonly systemStatus: SystemStatusService) {}
 
-  @Get('status')
-  async status(): Promise<SystemStatus> {
+  @Route(systemStatusRoute)
+  async status(): Promise<ResponseOf<typeof systemStatusRoute>> {
     return this.systemStatus.status();
   }
 }
