@@ -5,8 +5,11 @@ import { expectEventually } from '@optralis/testing';
 import { postReport, promtoolCheck } from './export-fixtures';
 import { type Platform, ROOT, startPlatform } from './gateway-test-app';
 
-/** 60 s points come from the 1-minute rollups, which ingest folds in every 15 s. */
-const ROLLUP_WAIT = { timeoutMs: 45_000, intervalMs: 500 };
+/**
+ * 60 s points come from the 1-minute rollups, which fold a minute once it has closed (up to ~75 s after
+ * the sample): the test allows for that, its own timeout included.
+ */
+const ROLLUP_WAIT = { timeoutMs: 100_000, intervalMs: 500 };
 
 interface HostPage {
   items: { id: string; name: string; status: string }[];
@@ -114,5 +117,5 @@ describe('End to end: bootstrap admin → tokens → agent report → hosts, met
       ]),
     );
     expect(hostLines[0]).toContain(` ${reportTime.getTime()}`);
-  });
+  }, 150_000);
 });
