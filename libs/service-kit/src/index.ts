@@ -4,3 +4,4 @@ export * from './service-identity';
 export * from './service-instances.migration';
 export * from './secrets';
 export * from './periodic-task';
+export * from './verified-token.cache';

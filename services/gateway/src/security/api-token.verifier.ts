@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { TOKEN_PREFIX_PATTERN } from '@optralis/contracts';
 import { decodeJson, NatsConnectionService } from '@optralis/nats';
+import { VerifiedTokenCache } from '@optralis/service-kit';
 import type { NatsConnection, Subscription } from 'nats';
 
 import type { GatewayConfig } from '../config';
@@ -14,7 +15,6 @@ import { Downstream } from '../downstream/downstream.service';
 import { GATEWAY_CONFIG } from '../gateway.config.provider';
 import { ProblemError } from '../http/problem';
 import type { GatewayActor } from './actor';
-import { ApiTokenCache } from './api-token.cache';
 
 /** auth broadcasts revocations here on core NATS (services/auth token-revocations.subscriber.ts). */
 export const TOKEN_REVOKED_SUBJECT = 'auth.tokens.revoked';
@@ -27,7 +27,7 @@ const REFUSAL_CODES = new Set(['unauthorized', 'invalid_request']);
 @Injectable()
 export class ApiTokenVerifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ApiTokenVerifier.name);
-  private readonly cache: ApiTokenCache;
+  private readonly cache: VerifiedTokenCache<GatewayActor>;
   private subscription?: Subscription;
 
   constructor(
@@ -35,7 +35,7 @@ export class ApiTokenVerifier implements OnApplicationBootstrap, OnApplicationSh
     private readonly nats: NatsConnectionService,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
-    this.cache = new ApiTokenCache(config.GATEWAY_API_TOKEN_CACHE_SECONDS * 1000);
+    this.cache = new VerifiedTokenCache<GatewayActor>(config.GATEWAY_API_TOKEN_CACHE_SECONDS * 1000);
   }
 
   onApplicationBootstrap(): void {

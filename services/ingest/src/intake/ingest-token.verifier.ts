@@ -7,12 +7,18 @@ import {
 } from '@nestjs/common';
 import { TOKEN_PREFIX_PATTERN } from '@optralis/contracts';
 import { decodeJson, NatsConnectionService, RpcClient, RpcError } from '@optralis/nats';
+import { VerifiedTokenCache } from '@optralis/service-kit';
 import type { Subscription } from 'nats';
 
 import { INGEST_CONFIG } from '../ingest.config.provider';
 import type { IngestConfig } from '../config';
-import { IngestTokenCache, type IngestIdentity } from './ingest-token.cache';
 import { IntakeError } from './intake.errors';
+
+export interface IngestIdentity {
+  tenantId: string;
+  tokenId: string;
+  name: string;
+}
 
 /** auth broadcasts revocations here on core NATS (services/auth token-revocations.subscriber.ts). */
 const TOKEN_REVOKED_SUBJECT = 'auth.tokens.revoked';
@@ -22,7 +28,7 @@ const MAX_TOKEN_LENGTH = 256;
 @Injectable()
 export class IngestTokenVerifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IngestTokenVerifier.name);
-  private readonly cache: IngestTokenCache;
+  private readonly cache: VerifiedTokenCache<IngestIdentity>;
   private subscription?: Subscription;
 
   constructor(
@@ -30,7 +36,7 @@ export class IngestTokenVerifier implements OnApplicationBootstrap, OnApplicatio
     private readonly nats: NatsConnectionService,
     @Inject(INGEST_CONFIG) config: IngestConfig,
   ) {
-    this.cache = new IngestTokenCache(config.INGEST_TOKEN_CACHE_SECONDS * 1000);
+    this.cache = new VerifiedTokenCache<IngestIdentity>(config.INGEST_TOKEN_CACHE_SECONDS * 1000);
   }
 
   onApplicationBootstrap(): void {
