@@ -37,9 +37,9 @@ export async function enqueueDeliveries(manager: EntityManager, rows: OutboxDeli
       JSON.stringify(payload),
       row.sampleTime,
     );
-    const placeholders = Array.from({ length: 8 }, (_, index) => `$${first + index + 1}`);
+    const bindings = Array.from({ length: 8 }, (_, index) => `$${first + index + 1}`);
     // Milliseconds, the precision of page cursors, so a keyset never lands inside a timestamp.
-    return `(${placeholders.join(', ')}, date_trunc('milliseconds', now()))`;
+    return `(${bindings.join(', ')}, date_trunc('milliseconds', now()))`;
   });
   await manager.query(
     `INSERT INTO "alerting"."deliveries"
