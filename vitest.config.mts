@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 // integration tests share one NATS and one Postgres.
 export default defineConfig({
   test: {
-    projects: ['libs/*/vitest.config.mts', 'services/*/vitest.config.mts', 'tests/*/vitest.config.mts'],
+    projects: [
+      'libs/*/vitest.config.mts',
+      'services/*/vitest.config.mts',
+      'agent/vitest.config.mts',
+      'tests/*/vitest.config.mts',
+    ],
     maxWorkers: 2,
   },
 });
