@@ -2,7 +2,7 @@
 // services, on the running NATS and Postgres, in a throw-away database and NATS namespace. Seeds a fleet
 // through ingest's agent intake (BENCH_HOSTS hosts, one of them with 24 h of 1-minute data), makes an API
 // token, then loads with autocannon: the host list and a 24 h series at a 60 s step.
-//   BENCH_HOSTS (500)  BENCH_CONNECTIONS (50)  BENCH_SECONDS (15)  BENCH_SERIES_HOURS (24)
+//   BENCH_HOSTS (500)  BENCH_CONNECTIONS (50)  BENCH_SECONDS (15)  BENCH_SERIES_HOURS (24)  BENCH_PROFILE_DIR
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import {
   randomId,
   ROOT,
 } from '../../ingest/bench/bench-environment.mjs';
+import { CpuMeter, pidsNamed } from '../../ingest/bench/process-usage.mjs';
 import { startProcess, waitUntilReady } from '../../ingest/bench/service-process.mjs';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 500);
@@ -41,7 +42,13 @@ async function startService(name, env) {
   const service = startProcess({
     name,
     command: process.execPath,
-    args: [path.join(ROOT, 'services', name, 'dist', 'main.js')],
+    // BENCH_PROFILE_DIR=/tmp/profiles writes a V8 CPU profile of each service when it stops.
+    args: [
+      ...(process.env.BENCH_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+        : []),
+      path.join(ROOT, 'services', name, 'dist', 'main.js'),
+    ],
     cwd: ROOT,
     env: {
       NODE_ENV: 'production',
@@ -144,7 +151,8 @@ async function countHosts(gateway, token) {
   return count;
 }
 
-async function load(title, url, token) {
+async function load(title, url, token, meter) {
+  const before = await meter.read();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -160,6 +168,11 @@ async function load(title, url, token) {
     errors: result.errors + result.timeouts,
     requests: result.requests.total,
   };
+  const usage = CpuMeter.between(before, await meter.read());
+  const perRequest = (seconds) => ((seconds / Math.max(1, figures.requests)) * 1e6).toFixed(0);
+  const parts = Object.entries(usage.groups).map(([label, group]) => `${label} ${perRequest(group.seconds)}`);
+  parts.push(`autocannon ${perRequest(usage.own)}`);
+  console.log(`  CPU µs per request: ${parts.join(', ')}`);
   console.log(
     `${title}: ${figures.rps.toFixed(0)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, ` +
       `${figures.non2xx} non-2xx, ${figures.errors} errors/timeouts (${figures.requests} requests)`,
@@ -194,11 +207,14 @@ async function main() {
     OPTRALIS_BOOTSTRAP_INGEST_TOKEN: ingestToken,
   });
   const ingest = await startService('ingest', { ...shared, INGEST_RATE_LIMIT_PER_TOKEN: '10000000' });
-  const gateway = await startService('gateway', {
+  const gatewayEnv = {
     ...shared,
     GATEWAY_TOKEN_RATE_LIMIT_PER_SECOND: '1000000',
     GATEWAY_AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-  });
+  };
+  const gateway = await startService('gateway', gatewayEnv);
+  // The same reads with answer sharing off: what each request costs when it goes all the way to ingest.
+  const uncachedGateway = await startService('gateway', { ...gatewayEnv, GATEWAY_READ_CACHE_MS: '0' });
 
   const login = await json(`${gateway.url}/api/v1/auth/login`, { method: 'POST', body: ADMIN });
   const { token } = await json(`${gateway.url}/api/v1/api-tokens`, {
@@ -215,12 +231,37 @@ async function main() {
     `&step=60s&maxPoints=${expectedPoints}`;
   console.log(`data in place: ${await waitForData({ gateway, token, seriesPath, expectedPoints })}`);
 
+  const meter = new CpuMeter({
+    gateway: () => [gateway.pid],
+    ingest: () => [ingest.pid],
+    postgres: () => pidsNamed('postgres'),
+    nats: () => pidsNamed('nats-server'),
+  });
   const runs = [
-    await load('GET /api/v1/hosts (50 per page)', `${gateway.url}/api/v1/hosts`, token),
-    await load(`GET …/metrics ${SERIES_HOURS} h at 60 s`, `${gateway.url}${seriesPath}`, token),
+    await load('GET /api/v1/hosts (50 per page)', `${gateway.url}/api/v1/hosts`, token, meter),
+    await load(`GET …/metrics ${SERIES_HOURS} h at 60 s`, `${gateway.url}${seriesPath}`, token, meter),
   ];
+  const uncachedMeter = new CpuMeter({
+    gateway: () => [uncachedGateway.pid],
+    ingest: () => [ingest.pid],
+    postgres: () => pidsNamed('postgres'),
+    nats: () => pidsNamed('nats-server'),
+  });
+  console.log('\nwith GATEWAY_READ_CACHE_MS=0 (every request asks ingest):');
+  await load(
+    'GET /api/v1/hosts (50 per page), unshared',
+    `${uncachedGateway.url}/api/v1/hosts`,
+    token,
+    uncachedMeter,
+  );
+  await load(
+    `GET …/metrics ${SERIES_HOURS} h at 60 s, unshared`,
+    `${uncachedGateway.url}${seriesPath}`,
+    token,
+    uncachedMeter,
+  );
   const [hosts, series] = runs;
-  console.log('\n=== Targets ===');
+  console.log('\n=== Targets (default configuration: reads shared for GATEWAY_READ_CACHE_MS = 1 s) ===');
   console.log(
     `hosts: ≥ ${TARGETS.hosts.minRps} req/s → ${hosts.rps.toFixed(0)} (${verdict(hosts.rps >= TARGETS.hosts.minRps)}); ` +
       `p99 < ${TARGETS.hosts.maxP99Ms} ms → ${hosts.p99} ms (${verdict(hosts.p99 < TARGETS.hosts.maxP99Ms)})`,

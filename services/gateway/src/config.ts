@@ -39,6 +39,11 @@ export const GatewayEnv = serviceEnv('gateway', 8080, {
   GATEWAY_AUTH_RATE_LIMIT_PER_MINUTE: whole(1, 1_000_000).default(30),
   /** Requests per second one access token or API token may send (burst: twice as many). */
   GATEWAY_TOKEN_RATE_LIMIT_PER_SECOND: whole(1, 1_000_000).default(50),
+  /**
+   * How long a cacheable read (host list and details, metric series, alerts) is shared by callers of one
+   * tenant and role; 0 turns sharing off. A write through this gateway forgets its tenant's reads at once.
+   */
+  GATEWAY_READ_CACHE_MS: whole(0, 60_000).default(1000),
   /** Seconds between comments on an idle live-events stream (proxies close silent connections). */
   GATEWAY_EVENTS_HEARTBEAT_SECONDS: whole(1, 300).default(15),
   /** Live-events streams one gateway process serves at once; more are refused with 503. */

@@ -410,12 +410,29 @@ describe('Gateway authentication and identity routes (real auth service)', () =>
       raw: `SAMLResponse=${encodeURIComponent(Buffer.from('<samlp:Response/>').toString('base64'))}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expectProblem(forged, 400, 'sso.state_invalid');
+    // A browser is on this leg: the refusal goes back to the console, named, without a cookie.
+    expect(forged.status, forged.text).toBe(302);
+    const landing = new URL(forged.headers.get('location')!);
+    expect(landing.origin + landing.pathname).toBe('http://localhost:8080/');
+    expect(landing.searchParams.get('sso_error')).toBe('sso.state_invalid');
+    expect(landing.searchParams.get('sso_error_description')).toBeTruthy();
     expect(forged.headers.get('set-cookie')).toBeNull();
     expectProblem(
       await platform.gateway.call('GET', '/api/v1/auth/oidc/7b0f6f1e-2c8b-4b9a-9d61-0c4e2a1d3f55/login'),
       404,
     );
+    const oidcCallback = '/api/v1/auth/oidc/7b0f6f1e-2c8b-4b9a-9d61-0c4e2a1d3f55/callback';
+    for (const [query, code] of [
+      ['?error=access_denied&state=s', 'provider_refused'],
+      // An unknown provider: auth's own code (not_found) travels to the console.
+      ['?code=c&state=unknown', 'not_found'],
+    ] as const) {
+      const back = await platform.gateway.call('GET', `${oidcCallback}${query}`);
+      expect(back.status, back.text).toBe(302);
+      const error = new URL(back.headers.get('location')!).searchParams.get('sso_error');
+      expect(error).toBe(code);
+      expect(back.headers.get('set-cookie')).toBeNull();
+    }
     expectProblem(await platform.gateway.call('GET', '/api/v1/auth/saml/not-a-uuid/metadata'), 400);
   });
 

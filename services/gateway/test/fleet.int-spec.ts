@@ -105,6 +105,55 @@ describe('Gateway fleet routes (real auth and ingest services)', () => {
     expect(series.series[0].points[0][0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
   });
 
+  it('should share a read between callers for GATEWAY_READ_CACHE_MS and forget it at the tenant’s next write', async () => {
+    const tenant = await platform.tenant();
+    const hostId = await report(tenant, 'cache-01');
+    const token = tenant.owner.accessToken;
+    const shown = () => platform.gateway.call<Host>('GET', `/api/v1/hosts/${hostId}`, { token });
+    await expectEventually(async () => expect((await shown()).status).toBe(200));
+    const observer = await tenant.user('observer');
+    const ingestToken = await platform.gateway.call<{ token: string }>('POST', '/api/v1/ingest-tokens', {
+      token,
+      body: { name: `agent-${randomUUID().slice(0, 6)}` },
+    });
+
+    // A gateway that keeps reads for a minute: a change made behind its back (a new report's tags) is not
+    // seen, a write through it is seen at once, and the answer carries the right JSON type.
+    const sharing = await platform.startGateway({ GATEWAY_READ_CACHE_MS: '60000' });
+    try {
+      const before = await sharing.call<Host>('GET', `/api/v1/hosts/${hostId}`, { token });
+      expect(before.status).toBe(200);
+      expect(before.headers.get('content-type')).toMatch(/^application\/json/);
+      const sent = await call(platform.ingest!.url, 'POST', '/v1/agent/reports', {
+        token: ingestToken.body.token,
+        body: {
+          host: { id: hostId, name: 'cache-01', tags: ['prod', 'rack-9'] },
+          seq: 99,
+          time: new Date().toISOString(),
+          metrics: [{ name: 'cpu.usage_pct', value: 1 }],
+        },
+      });
+      expect(sent.status, sent.text).toBe(202);
+      await expectEventually(async () => expect((await shown()).body.tags).toContain('rack-9'));
+      expect((await sharing.call<Host>('GET', `/api/v1/hosts/${hostId}`, { token })).body).toEqual(
+        before.body,
+      );
+
+      const patched = await sharing.call<Host>('PATCH', `/api/v1/hosts/${hostId}`, {
+        token,
+        body: { description: 'seen at once' },
+      });
+      expect(patched.status, patched.text).toBe(200);
+      const after = await sharing.call<Host>('GET', `/api/v1/hosts/${hostId}`, {
+        token: observer.accessToken,
+      });
+      expect(after.body).toMatchObject({ description: 'seen at once' });
+      expect(after.body.tags).toContain('rack-9');
+    } finally {
+      await sharing.close();
+    }
+  });
+
   it('should never show a tenant another tenant’s hosts, answering 404 as for a missing one', async () => {
     const first = await platform.tenant();
     const second = await platform.tenant();

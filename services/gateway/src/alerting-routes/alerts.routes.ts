@@ -20,6 +20,7 @@ export const listAlertsRoute = defineRoute({
   method: 'GET',
   path: '',
   operationId: 'listAlerts',
+  cacheable: true,
   summary: 'Alerts of the caller’s tenant, newest first',
   access: 'observer',
   query: z.strictObject({
@@ -42,6 +43,7 @@ export const getAlertRoute = defineRoute({
   method: 'GET',
   path: ':id',
   operationId: 'getAlert',
+  cacheable: true,
   summary: 'One alert with its transitions and notification deliveries',
   access: 'observer',
   params: IdParams,

@@ -1,10 +1,11 @@
-import { Controller, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Inject, Logger, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { GatewayConfig } from '../config';
 import { Downstream } from '../downstream/downstream.service';
 import { GATEWAY_CONFIG } from '../gateway.config.provider';
+import { ProblemError } from '../http/problem';
 import { type BodyOf, type ParamsOf, Route } from '../openapi/route-definition';
 import { RouteBody, RouteParams, RouteQuery } from '../openapi/route-input.decorators';
 import { RefreshCookie } from './refresh-cookie';
@@ -23,6 +24,7 @@ type ProviderParams = ParamsOf<typeof oidcLoginRoute>;
 @ApiTags('Single sign-on')
 @Controller('api/v1/auth')
 export class SsoController {
+  private readonly logger = new Logger(SsoController.name);
   private readonly publicUrl: string;
   private readonly consoleUrl: URL;
 
@@ -51,15 +53,24 @@ export class SsoController {
   @Route(oidcCallbackRoute)
   async finishOidc(
     @RouteParams() { providerId }: ProviderParams,
-    @RouteQuery() _query: unknown,
+    @RouteQuery() query: { error?: string },
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
+    if (query.error !== undefined) {
+      // The provider refused (the user cancelled, consent denied): nothing for auth to complete.
+      reply.header('Location', this.failureLanding('provider_refused', query.error).href);
+      return;
+    }
     // auth checks the callback against the redirect URI it stored, so it gets the public URL, never the Host header.
     const callbackUrl = `${this.publicUrl}${request.url}`;
-    const pair = await this.downstream.call('rpc.auth.oidc.complete', { providerId, callbackUrl });
-    this.cookie.set(request, reply, pair.refreshToken);
-    reply.header('Location', this.consoleUrl.href);
+    try {
+      const pair = await this.downstream.call('rpc.auth.oidc.complete', { providerId, callbackUrl });
+      this.cookie.set(request, reply, pair.refreshToken);
+      reply.header('Location', this.consoleUrl.href);
+    } catch (error) {
+      reply.header('Location', this.failedSignIn(providerId, error).href);
+    }
   }
 
   @Route(samlMetadataRoute)
@@ -89,13 +100,35 @@ export class SsoController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const answer = await this.downstream.call('rpc.auth.saml.acs', {
-      providerId,
-      samlResponse: body.SAMLResponse,
-      relayState: body.RelayState,
-    });
-    this.cookie.set(request, reply, answer.refreshToken);
-    reply.header('Location', this.landing(answer.relayState).href);
+    try {
+      const answer = await this.downstream.call('rpc.auth.saml.acs', {
+        providerId,
+        samlResponse: body.SAMLResponse,
+        relayState: body.RelayState,
+      });
+      this.cookie.set(request, reply, answer.refreshToken);
+      reply.header('Location', this.landing(answer.relayState).href);
+    } catch (error) {
+      reply.header('Location', this.failedSignIn(providerId, error).href);
+    }
+  }
+
+  /**
+   * A person's browser, not a program, is on the callback legs: a refused or failed sign-in goes back to the
+   * console with `sso_error` (the problem's code) and `sso_error_description`, like OAuth's error redirect.
+   */
+  private failedSignIn(providerId: string, error: unknown): URL {
+    if (!(error instanceof ProblemError)) throw error;
+    const { code = 'sign_in_failed', title, detail, status } = error.problem;
+    this.logger.warn({ providerId, code, status, detail }, 'single sign-on failed');
+    return this.failureLanding(code, status >= 500 ? `${title}; try again` : title);
+  }
+
+  private failureLanding(code: string, description: string): URL {
+    const target = new URL(this.consoleUrl.href);
+    target.searchParams.set('sso_error', code.slice(0, 64));
+    target.searchParams.set('sso_error_description', description.slice(0, 200));
+    return target;
   }
 
   /** A relay state only ever names a path of the console, so a forged one cannot send users elsewhere. */

@@ -40,7 +40,9 @@ export const oidcCallbackRoute = defineRoute({
     error: z.string().max(256).optional(),
   }),
   status: 302,
-  responseDescription: 'Redirect to the console with the refresh cookie set',
+  responseDescription:
+    'Redirect to the console with the refresh cookie set; a refused or failed sign-in redirects to the console ' +
+    'with `sso_error` and `sso_error_description` instead',
   responseHeaders: CONSOLE_REDIRECT,
   errors: [401, 403, 404],
 });
@@ -95,7 +97,9 @@ export const samlAcsRoute = defineRoute({
   }),
   consumes: ['application/x-www-form-urlencoded'],
   status: 302,
-  responseDescription: 'Redirect to the console with the refresh cookie set',
+  responseDescription:
+    'Redirect to the console with the refresh cookie set; a refused or failed sign-in redirects to the console ' +
+    'with `sso_error` and `sso_error_description` instead',
   responseHeaders: CONSOLE_REDIRECT,
   errors: [401, 403, 404],
 });

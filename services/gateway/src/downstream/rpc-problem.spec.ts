@@ -49,6 +49,23 @@ describe(problemOfRpcError.name, () => {
     expect(invalid.problem.problem.errors).toEqual([{ in: 'body', path: 'email', message: 'Invalid email' }]);
   });
 
+  it('should turn a service’s own { issues } (alerting’s rule problems) into the problem’s errors', () => {
+    const { problem } = problemOfRpcError(
+      'rpc.alerting.rules.create',
+      new RpcError('invalid_request', 'critical: must be above warning', {
+        issues: [
+          { path: 'critical', message: 'must be above warning' },
+          { path: ['scope', 'tags', 0], message: 'too long' },
+        ],
+      }),
+    );
+    expect(problem.problem).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(problem.problem.errors).toEqual([
+      { in: 'body', path: 'critical', message: 'must be above warning' },
+      { in: 'body', path: 'scope.tags.0', message: 'too long' },
+    ]);
+  });
+
   it('should answer 502 with the service errorId when the service failed internally', () => {
     const { problem, unexpected } = problemOfRpcError(
       'rpc.auth.users.list',

@@ -69,13 +69,19 @@ function extensionsOf(error: RpcError): Record<string, unknown> | undefined {
   return undefined;
 }
 
+/** zod issues as sent by the RPC server (`[...]`), or a service's own `{ issues: [...] }` (alerting). */
 function issuesOf(details: unknown): ValidationIssue[] | undefined {
-  if (!Array.isArray(details)) return undefined;
-  return details
-    .filter((issue): issue is { path?: unknown[]; message?: unknown } => typeof issue === 'object' && !!issue)
+  const list = Array.isArray(details) ? details : (details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(list)) return undefined;
+  return list
+    .filter((issue): issue is { path?: unknown; message?: unknown } => typeof issue === 'object' && !!issue)
     .map((issue) => ({
       in: 'body' as const,
-      path: Array.isArray(issue.path) ? issue.path.map(String).join('.') : '',
+      path: Array.isArray(issue.path)
+        ? issue.path.map(String).join('.')
+        : typeof issue.path === 'string'
+          ? issue.path
+          : '',
       message: typeof issue.message === 'string' ? issue.message : 'invalid',
     }));
 }

@@ -35,6 +35,7 @@ export const listHostsRoute = defineRoute({
   method: 'GET',
   path: '',
   operationId: 'listHosts',
+  cacheable: true,
   summary: 'Hosts of the caller’s tenant, by name',
   access: 'observer',
   query: z.strictObject({
@@ -51,6 +52,7 @@ export const getHostRoute = defineRoute({
   method: 'GET',
   path: ':id',
   operationId: 'getHost',
+  cacheable: true,
   summary: 'One host with its inventory and metric names',
   access: 'observer',
   params: HostParams,
@@ -83,6 +85,7 @@ export const hostMetricsRoute = defineRoute({
   method: 'GET',
   path: ':id/metrics',
   operationId: 'getHostMetrics',
+  cacheable: true,
   summary: 'Points of one or more metrics of a host over a time range',
   description:
     'Each point is `[time, average over the step]`; empty steps are left out. Raw data below a 60 s step, 1-minute rollups below 1 h, hourly rollups above.',

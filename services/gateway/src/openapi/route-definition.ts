@@ -39,6 +39,11 @@ export interface RouteDefinition<
   /** `session`: signed-in users only, not API tokens. */
   credential?: 'session';
   rateLimit?: RateLimitPolicy;
+  /**
+   * GET only: answers may be shared for GATEWAY_READ_CACHE_MS between callers of one tenant and role
+   * (openapi/read-cache.ts). Only for reads whose answer depends on nothing but the tenant, role and URL.
+   */
+  cacheable?: boolean;
   body?: Body;
   /** Media types of the body; `application/json` when absent. */
   consumes?: string[];
@@ -78,6 +83,9 @@ export function defineRoute<
 }
 
 export function Route(definition: AnyRouteDefinition): MethodDecorator {
+  if (definition.cacheable && definition.method !== 'GET') {
+    throw new Error(`${definition.operationId}: only GET routes may be cacheable`);
+  }
   const decorators: (MethodDecorator | ClassDecorator)[] = [
     RequestMapping({ path: definition.path, method: RequestMethod[definition.method] }),
     HttpCode(definition.status ?? 200),
