@@ -24,13 +24,17 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a built service (`services/<name>/dist/main.js`) as a real process, as `npm start` does. */
+/**
+ * Starts a built service (`services/<name>/dist/main.js`) as a real process, as `npm start` does. A free
+ * port is picked unless `port` is given (to restart a service where its clients expect it).
+ */
 export async function startServiceProcess(input: {
   service: string;
   portVariable: string;
   env: Record<string, string>;
+  port?: number;
 }): Promise<ServiceProcess> {
-  const port = await freePort();
+  const port = input.port ?? (await freePort());
   const main = join(dirname(require.resolve(`@optralis/${input.service}/package.json`)), 'dist', 'main.js');
   const child = spawn(process.execPath, [main], {
     env: {
