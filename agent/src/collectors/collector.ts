@@ -17,7 +17,11 @@ export interface CommandResult {
   stderr: string;
 }
 
-export type CommandRunner = (command: string, args: string[], timeoutMs: number) => Promise<CommandResult | undefined>;
+export type CommandRunner = (
+  command: string,
+  args: string[],
+  timeoutMs: number,
+) => Promise<CommandResult | undefined>;
 
 export interface CollectorContext {
   paths: HostPaths;
