@@ -69,6 +69,7 @@ export interface Platform {
   nats: NatsTestNamespace;
   auth: ServiceProcess;
   ingest?: ServiceProcess;
+  alerting?: ServiceProcess;
   gateway: Gateway;
   /** Another in-process gateway on the same NATS namespace, e.g. with other limits. */
   startGateway(env?: Record<string, string>): Promise<Gateway>;
@@ -78,13 +79,15 @@ export interface Platform {
 }
 
 /**
- * The real auth service (and ingest, when asked) as processes on their own database and NATS namespace,
- * and the gateway in process in front of them, wired exactly as main.ts wires it.
+ * The real auth service (and ingest and alerting, when asked) as processes on their own database and NATS
+ * namespace, and the gateway in process in front of them, wired exactly as main.ts wires it.
  */
 export async function startPlatform(
-  input: { ingest?: boolean; env?: Record<string, string> } = {},
+  input: { ingest?: boolean; alerting?: boolean; env?: Record<string, string> } = {},
 ): Promise<Platform> {
   const database: TestDatabase = await createTestDatabase();
+  // Alerting shares nothing with the others but NATS, so it gets a database of its own.
+  const alertingDatabase = input.alerting ? await createTestDatabase() : undefined;
   const nats = await createNatsNamespace();
   const env = {
     NATS_URL: TEST_NATS_URL,
@@ -96,9 +99,14 @@ export async function startPlatform(
   const processes: ServiceProcess[] = [];
   const auth = await startAuthProcess(env);
   processes.push(auth);
-  if (input.ingest) {
-    processes.push(await startServiceProcess({ service: 'ingest', portVariable: 'INGEST_PORT', env }));
-  }
+  const ingest = input.ingest
+    ? await startServiceProcess({ service: 'ingest', portVariable: 'INGEST_PORT', env })
+    : undefined;
+  if (ingest) processes.push(ingest);
+  const alerting = alertingDatabase
+    ? await startAlertingProcess({ ...env, DATABASE_URL: alertingDatabase.url })
+    : undefined;
+  if (alerting) processes.push(alerting);
   for (const child of processes) await expectReady(child);
 
   const startGateway = async (extra: Record<string, string> = {}) => {
@@ -132,7 +140,8 @@ export async function startPlatform(
   return {
     nats,
     auth,
-    ingest: input.ingest ? processes[1] : undefined,
+    ingest,
+    alerting,
     gateway,
     startGateway,
     rootToken,
@@ -142,6 +151,7 @@ export async function startPlatform(
       await Promise.all(processes.map((child) => child.stop()));
       await nats.cleanup();
       await database.drop();
+      await alertingDatabase?.drop();
     },
   };
 }
@@ -156,6 +166,19 @@ export function startAuthProcess(env: Record<string, string>): Promise<ServicePr
       AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       OPTRALIS_BOOTSTRAP_ADMIN_EMAIL: ROOT.email,
       OPTRALIS_BOOTSTRAP_ADMIN_PASSWORD: ROOT.password,
+    },
+  });
+}
+
+/** services/alerting as built; tests' webhook receivers are on loopback, so private targets are allowed. */
+export function startAlertingProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  return startServiceProcess({
+    service: 'alerting',
+    portVariable: 'ALERTING_PORT',
+    env: {
+      ...env,
+      ALERTING_SECRET_KEY: randomBytes(32).toString('base64'),
+      OPTRALIS_OUTBOUND_ALLOW_PRIVATE: 'true',
     },
   });
 }
