@@ -1,6 +1,7 @@
 import { Spool } from '../spool/spool';
-import { payload, seqOf, useTemporaryDirectory } from '../spool/testing/spool-fixtures';
+import { gzipped, seqOf, useTemporaryDirectory } from '../spool/testing/spool-fixtures';
 import type { DeliveryOutcome, ReportSender } from '../transport/delivery-outcome';
+import type { EncodedBody } from '../transport/encoded-body';
 import { expectEventually } from '@optralis/testing';
 import { DeliveryGate } from './delivery-gate';
 import { Replayer } from './replayer';
@@ -10,14 +11,14 @@ import { systemTimer } from './timer';
 const DELIVERED: DeliveryOutcome = { kind: 'delivered', accepted: 1, duplicates: 0 };
 
 class ScriptedSender implements ReportSender {
-  readonly sent: { seq: number; at: number; inFlight: number }[] = [];
+  readonly sent: { seq: number; at: number; inFlight: number; body: EncodedBody }[] = [];
   answer: (seq: number, attempt: number) => DeliveryOutcome | 'hang' = () => DELIVERED;
   private inFlight = 0;
 
-  async send(body: Uint8Array, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  async send(body: EncodedBody, signal?: AbortSignal): Promise<DeliveryOutcome> {
     const seq = seqOf(body);
     this.inFlight += 1;
-    this.sent.push({ seq, at: performance.now(), inFlight: this.inFlight });
+    this.sent.push({ seq, at: performance.now(), inFlight: this.inFlight, body });
     try {
       const answer = this.answer(seq, this.sent.filter((entry) => entry.seq === seq).length);
       if (answer === 'hang') {
@@ -41,10 +42,14 @@ describe(Replayer.name, () => {
   let spool: Spool;
   let sender: ScriptedSender;
   let sut: Replayer;
+  const bodies = new Map<number, EncodedBody>();
 
   async function start(options: { concurrency: number; batchSize: number; count: number }) {
     spool = await Spool.open({ directory: directory() });
-    for (let seq = 1; seq <= options.count; seq += 1) await spool.append(payload(seq));
+    for (let seq = 1; seq <= options.count; seq += 1) {
+      bodies.set(seq, gzipped(seq));
+      await spool.append(bodies.get(seq)!);
+    }
     sender = new ScriptedSender();
     const gate = new DeliveryGate({ timer: systemTimer, failureBackoff: { initialMs: 10, maxMs: 20 } });
     sut = new Replayer({
@@ -69,6 +74,16 @@ describe(Replayer.name, () => {
     sut.start();
     await expectEventually(() => expect(spool.stats().pendingReports).toBe(0));
     expect(sender.seqs()).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+  });
+
+  it('should send the spooled bytes as they are, with their encoding', async () => {
+    await start({ concurrency: 2, batchSize: 4, count: 6 });
+    sut.start();
+    await expectEventually(() => expect(spool.stats().pendingReports).toBe(0));
+    for (const { seq, body } of sender.sent) {
+      expect(body.encoding).toBe('gzip');
+      expect(Buffer.compare(body.bytes, bodies.get(seq)!.bytes)).toBe(0);
+    }
   });
 
   it('should acknowledge only the delivered prefix when a send fails and send the rest again', async () => {

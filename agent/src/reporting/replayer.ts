@@ -86,7 +86,7 @@ export class Replayer {
     const worker = async () => {
       while (!halted && !signal.aborted && next < records.length && this.parts.gate.isOpen()) {
         const index = next++;
-        const outcome = await this.parts.sender.send(records[index].payload, signal);
+        const outcome = await this.parts.sender.send(records[index].body, signal);
         if (signal.aborted) return;
         outcomes[index] = outcome;
         this.parts.settle(outcome, records[index]);

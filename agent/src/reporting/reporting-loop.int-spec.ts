@@ -1,12 +1,19 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { AgentReport } from '@optralis/contracts';
 import { expectEventually } from '@optralis/testing';
 
 import { Spool } from '../spool/spool';
-import { useTemporaryDirectory } from '../spool/testing/spool-fixtures';
+import { writeLegacySpool } from '../spool/testing/legacy-spool';
+import { seqOf, useTemporaryDirectory } from '../spool/testing/spool-fixtures';
+import type { DeliveryOutcome, ReportSender } from '../transport/delivery-outcome';
+import { type EncodedBody, encodeReport } from '../transport/encoded-body';
 import { HttpReportSender } from '../transport/report-sender';
 import { FakeIngest } from '../transport/testing/fake-ingest';
 import { ReportingLoop, type ReportingLoopOpenOptions } from './reporting-loop';
 import { SequenceStore } from './sequence-store';
-import { FakeSource, RecordingLogger } from './testing/reporting-fakes';
+import { FakeSource, RecordingLogger, samples } from './testing/reporting-fakes';
 
 const TOKEN = 'opt_ing_abcdefgh_0123456789abcdef0123456789abcdef0123456789abcdef';
 const HOST = { id: 'host-1', name: 'web-01', tags: ['prod'] };
@@ -14,6 +21,21 @@ const FAST_BACKOFF = {
   failure: { initialMs: 20, maxMs: 100 },
   unauthorized: { initialMs: 60_000, maxMs: 60_000 },
 };
+const START = Date.UTC(2026, 0, 1);
+
+function reportOf(seq: number): AgentReport {
+  return { host: HOST, seq, time: new Date(START + seq * 10_000).toISOString(), metrics: samples(20) };
+}
+
+/** Refuses every report with a 503 and keeps what it was given. */
+class RefusingSender implements ReportSender {
+  readonly bodies: EncodedBody[] = [];
+
+  async send(body: EncodedBody): Promise<DeliveryOutcome> {
+    this.bodies.push(body);
+    return { kind: 'retry', reason: 'HTTP 503', status: 503 };
+  }
+}
 
 describe(ReportingLoop.name, () => {
   const stateDirectory = useTemporaryDirectory('optralis-loop-');
@@ -82,7 +104,7 @@ describe(ReportingLoop.name, () => {
     const spooled: number[] = [];
     const append = spool.append.bind(spool);
     spool.append = async (body) => {
-      spooled.push((JSON.parse(Buffer.from(body).toString('utf8')) as { seq: number }).seq);
+      spooled.push(seqOf(body));
       return append(body);
     };
     const sut = new ReportingLoop({
@@ -119,6 +141,66 @@ describe(ReportingLoop.name, () => {
     expect(liveBeforeReplayEnded.some((seq) => seq > spooled[0])).toBe(true);
     expect(logger.messages('warn')).toContain('reporting: ingest is unavailable, reports go to the spool');
     expect(logger.messages('info')).toContain('reporting: ingest is reachable again');
+  });
+
+  it('should spool the very bytes it tried to send live, compressed', async () => {
+    const sender = new RefusingSender();
+    const sut = await openLoop({ sender, backoff: { failure: { initialMs: 1, maxMs: 1 } } });
+    sut.start();
+    await expectEventually(() => expect(sut.stats().spool.pendingReports).toBeGreaterThanOrEqual(3));
+    await sut.stop();
+    const spool = await Spool.open({ directory: join(stateDirectory(), 'spool') });
+    const records = await spool.peek({ limit: 3 });
+    await spool.close();
+    // The first body of each seq is the live attempt; replay can only send it after it was spooled.
+    const tried = new Map<number, EncodedBody>();
+    for (const body of sender.bodies) if (!tried.has(seqOf(body))) tried.set(seqOf(body), body);
+    for (const record of records) {
+      expect(record.body.encoding).toBe('gzip');
+      expect(Buffer.compare(record.body.bytes, tried.get(seqOf(record.body))!.bytes)).toBe(0);
+    }
+  });
+
+  it('should replay a spool of plain JSON left by the previous agent version after an upgrade', async () => {
+    const spoolDirectory = join(stateDirectory(), 'spool');
+    const reports = Array.from({ length: 20 }, (_, seq) => ({
+      json: Buffer.from(JSON.stringify(reportOf(seq))),
+      time: Date.now() - 60_000 + seq,
+    }));
+    await writeLegacySpool({ directory: spoolDirectory, reports, acknowledged: 4 });
+    await writeFile(join(stateDirectory(), 'sequence.json'), JSON.stringify({ reservedUpTo: 20 }));
+
+    const sut = await openLoop({ replay: { batchSize: 8, concurrency: 1 } });
+    expect(sut.stats().spool.pendingReports).toBe(16);
+    sut.start();
+    await expectEventually(() => expect(sut.stats().spool.pendingReports).toBe(0));
+    await expectEventually(() => expect(ingest.stored.length).toBeGreaterThanOrEqual(18));
+    const encodingOf = (seq: number) =>
+      ingest.received.find((received) => received.report.seq === seq)!.headers['content-encoding'];
+    const replayed = ingest.stored.filter((seq) => seq < 20);
+    expect(replayed).toEqual(Array.from({ length: 16 }, (_, index) => index + 4));
+    expect(replayed.every((seq) => encodingOf(seq) === undefined)).toBe(true);
+    expect(ingest.received.find((received) => received.report.seq === 7)!.report).toEqual(reportOf(7));
+    expect(new Set(ingest.stored.filter((seq) => seq >= 20).map(encodingOf))).toEqual(new Set(['gzip']));
+    expect(ingest.duplicates()).toBe(0);
+  });
+
+  it('should log the seq of a spooled report ingest refuses on replay', async () => {
+    const spool = await Spool.open({ directory: join(stateDirectory(), 'spool') });
+    for (const seq of [0, 1, 2]) await spool.append(await encodeReport(reportOf(seq)));
+    await spool.close();
+    await writeFile(join(stateDirectory(), 'sequence.json'), JSON.stringify({ reservedUpTo: 3 }));
+    ingest.behaviour = (report) => (report.seq === 1 ? { status: 400, body: 'bad' } : { status: 202 });
+
+    const sut = await openLoop({ intervalMs: 60_000, replay: { concurrency: 1 } });
+    sut.start();
+    await expectEventually(() => expect(sut.stats().spool.pendingReports).toBe(0));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'reporting: ingest refused a report, it is dropped',
+        fields: expect.objectContaining({ path: 'replay', seq: 1 }),
+      }),
+    );
   });
 
   it('should keep seq increasing across a restart on the same state directory', async () => {

@@ -5,6 +5,7 @@ import type { SpooledRecord } from '../spool/spool';
 import type { SpoolStats } from '../spool/spool-stats';
 import type { BackoffPolicy } from '../transport/backoff';
 import type { DeliveryOutcome, ReportSender } from '../transport/delivery-outcome';
+import { decodeBody, encodeReport } from '../transport/encoded-body';
 import { HttpReportSender } from '../transport/report-sender';
 import { DeliveryGate } from './delivery-gate';
 import { errorFields, type Logger } from './logger';
@@ -191,7 +192,8 @@ export class ReportingLoop {
         inventoryRefused: built.inventoryRefused,
       });
     }
-    const body = Buffer.from(JSON.stringify(built.report));
+    // Serialised and compressed once: what is sent live is what the spool keeps and replay sends.
+    const body = await encodeReport(built.report);
     if (this.gate.isOpen()) {
       const outcome = await this.parts.sender.send(body);
       this.settle(outcome, 'live', () => seq);
@@ -255,9 +257,10 @@ export class ReportingLoop {
   }
 }
 
+/** Read only to log a refused report: a spooled body is sent as it is, never decompressed on the way. */
 function seqOf(record: SpooledRecord): number | undefined {
   try {
-    return (JSON.parse(record.payload.toString('utf8')) as { seq?: number }).seq;
+    return (JSON.parse(decodeBody(record.body).toString('utf8')) as { seq?: number }).seq;
   } catch {
     return undefined;
   }

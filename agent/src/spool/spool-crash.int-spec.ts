@@ -7,7 +7,7 @@ import { expectEventually } from '@optralis/testing';
 
 import { Spool } from './spool';
 import { compileSpool } from './testing/compile-spool';
-import { drain, payload, pendingSeqs, range, useTemporaryDirectory } from './testing/spool-fixtures';
+import { drain, gzipped, pendingSeqs, range, useTemporaryDirectory } from './testing/spool-fixtures';
 
 const WRITER = join(__dirname, 'testing/spool-writer.mjs');
 const ROUNDS = 6;
@@ -87,7 +87,7 @@ describe(`${Spool.name} under kill -9`, () => {
     }
 
     const sut = await Spool.open({ directory: directory() });
-    expect(await sut.append(payload(nextSeq))).toBe('stored');
+    expect(await sut.append(gzipped(nextSeq))).toBe('stored');
     const all = await drain(sut);
     expect(all.at(-1)).toBe(nextSeq);
     expect(all).toEqual(range(all[0], nextSeq + 1));

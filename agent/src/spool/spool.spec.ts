@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { Spool, type SpoolOptions } from './spool';
 import { encodeRecord, RECORD_HEADER_BYTES } from './spool-record';
 import { writeFully } from './spool-segment';
-import { drain, payload, pendingSeqs, range, seqOf, useTemporaryDirectory } from './testing/spool-fixtures';
+import { writeLegacySpool } from './testing/legacy-spool';
+import {
+  drain,
+  gzipped,
+  json,
+  payload,
+  pendingSeqs,
+  range,
+  seqOf,
+  useTemporaryDirectory,
+} from './testing/spool-fixtures';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
@@ -28,7 +38,7 @@ describe(Spool.name, () => {
     expect(sut.stats().bytes).toBe(5 * (RECORD_HEADER_BYTES + 200));
 
     const first = await sut.peek({ limit: 2 });
-    expect(first.map((record) => seqOf(record.payload))).toEqual([1, 2]);
+    expect(first.map((record) => seqOf(record.body))).toEqual([1, 2]);
     expect(first[0].time).toBe(START);
     await sut.acknowledge(first[1].position);
 
@@ -38,11 +48,56 @@ describe(Spool.name, () => {
     await sut.close();
   });
 
+  it('should give each body back with its encoding and its bytes unchanged', async () => {
+    const sut = await open();
+    const bodies = [gzipped(1, 5000), payload(2), gzipped(3)];
+    for (const body of bodies) await sut.append(body);
+    const records = await sut.peek();
+    expect(records.map((record) => record.body.encoding)).toEqual(['gzip', 'identity', 'gzip']);
+    records.forEach((record, index) =>
+      expect(Buffer.compare(record.body.bytes, bodies[index].bytes)).toBe(0),
+    );
+    expect(sut.stats().bytes).toBe(
+      bodies.reduce((sum, body) => sum + RECORD_HEADER_BYTES + body.bytes.length, 0),
+    );
+    await sut.close();
+  });
+
+  it('should replay what the previous format left after an upgrade and append behind it', async () => {
+    const reports = range(1, 6).map((seq) => ({ json: json(seq), time: START + seq * 10_000 }));
+    await writeLegacySpool({ directory: directory(), reports, acknowledged: 2 });
+    clock = START + DAY;
+
+    const upgraded = await open();
+    expect(upgraded.stats()).toMatchObject({ pendingReports: 3, oldestRecordTime: START + 30_000 });
+    await upgraded.append(gzipped(6));
+    await upgraded.close();
+    // Reopened once more: recovery reads the segment that holds both formats.
+    const sut = await open();
+    expect(await segmentFiles()).toHaveLength(1);
+    const records = await sut.peek();
+    expect(records.map((record) => [seqOf(record.body), record.body.encoding])).toEqual([
+      [3, 'identity'],
+      [4, 'identity'],
+      [5, 'identity'],
+      [6, 'gzip'],
+    ]);
+    expect(Buffer.compare(records[0].body.bytes, json(3))).toBe(0);
+    expect(records.map((record) => record.time)).toEqual(
+      [30_000, 40_000, 50_000, DAY].map((ms) => START + ms),
+    );
+    await sut.acknowledge(records[1].position);
+    expect(sut.stats()).toMatchObject({ pendingReports: 2, oldestRecordTime: START + 50_000 });
+    expect(await drain(sut)).toEqual([5, 6]);
+    expect(sut.stats().droppedReports).toBe(0);
+    await sut.close();
+  });
+
   it('should give the same records again when they were read but not acknowledged', async () => {
     const sut = await open();
     for (const seq of range(1, 4)) await sut.append(payload(seq));
     await sut.peek();
-    expect((await sut.peek()).map((record) => seqOf(record.payload))).toEqual([1, 2, 3]);
+    expect((await sut.peek()).map((record) => seqOf(record.body))).toEqual([1, 2, 3]);
     await sut.close();
   });
 
@@ -122,7 +177,7 @@ describe(Spool.name, () => {
     await sut.append(payload(3));
 
     const records = await sut.peek();
-    expect(records.map((record) => seqOf(record.payload))).toEqual([2, 3]);
+    expect(records.map((record) => seqOf(record.body))).toEqual([2, 3]);
     expect(records[1].time).toBe(START + 8 * DAY);
     expect(sut.stats().droppedBy.age).toBe(1);
     await sut.close();
@@ -197,8 +252,8 @@ describe(Spool.name, () => {
     await sut.append(payload(1, 10_000));
     await sut.append(payload(2));
     const records = await sut.peek({ maxBytes: 512 });
-    expect(seqOf(records[0].payload)).toBe(1);
-    expect(records[0].payload.length).toBe(10_000);
+    expect(seqOf(records[0].body)).toBe(1);
+    expect(records[0].body.bytes.length).toBe(10_000);
     await sut.close();
   });
 });

@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 
 import { errorFields, type Logger, silentLogger } from '../reporting/logger';
+import type { EncodedBody } from '../transport/encoded-body';
 import { syncDirectory } from './atomic-file';
 import { saveCursor } from './spool-cursor';
 import { encodeRecord, parseRecords } from './spool-record';
@@ -76,13 +77,13 @@ export class Spool {
     return spool;
   }
 
-  /** Stores one report as it will be sent; 'dropped' when it cannot be written (disk full, larger than the spool). */
-  append(payload: Uint8Array): Promise<AppendOutcome> {
+  /** Stores one report's request body as it will be sent; 'dropped' when it cannot be written (disk full, larger than the spool). */
+  append(body: EncodedBody): Promise<AppendOutcome> {
     return this.exclusive(async () => {
       const now = this.now();
       // Record times never go backwards, so the records past the age bound are always a prefix.
       const time = Math.max(now, this.highWaterTime);
-      const frame = encodeRecord(payload, time);
+      const frame = encodeRecord(body, time);
       if (frame.length > this.maxBytes) return this.dropAppend('size', { bytes: frame.length });
       try {
         await this.enforceAge(now);
@@ -137,6 +138,7 @@ export class Spool {
       }
     });
   }
+
   /** Marks everything up to `position` delivered; a segment file goes once all of it is. */
   acknowledge(position: SpoolPosition): Promise<void> {
     return this.exclusive(async () => {
@@ -171,7 +173,7 @@ export class Spool {
           moved = true;
           continue;
         }
-        records.push({ payload: entry.payload, time: entry.time, position });
+        records.push({ body: entry.body, time: entry.time, position });
         if (records.length >= limit) break;
       } else if (records.length > 0) {
         break;

@@ -1,4 +1,5 @@
 import type { Logger } from '../reporting/logger';
+import type { EncodedBody } from '../transport/encoded-body';
 import type { WriteAt } from './spool-segment';
 
 /** Just after a record: acknowledging it acknowledges everything before it. */
@@ -24,7 +25,8 @@ export interface SpoolOptions {
 }
 
 export interface SpooledRecord {
-  payload: Buffer;
+  /** The request body as it was appended, to be sent as it is. */
+  body: EncodedBody;
   time: number;
   position: SpoolPosition;
 }

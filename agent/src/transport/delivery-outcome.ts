@@ -1,3 +1,5 @@
+import type { EncodedBody } from './encoded-body';
+
 /** How ingest answered one report. */
 export type DeliveryOutcome =
   | { kind: 'delivered'; accepted: number; duplicates: number }
@@ -9,6 +11,6 @@ export type DeliveryOutcome =
   | { kind: 'unauthorized'; reason: string; status: number };
 
 export interface ReportSender {
-  /** `body` is the report's JSON, exactly as stored in the spool; never throws. */
-  send(body: Uint8Array, signal?: AbortSignal): Promise<DeliveryOutcome>;
+  /** Sends `body` as it is (the bytes the spool stores), labelled with its encoding; never throws. */
+  send(body: EncodedBody, signal?: AbortSignal): Promise<DeliveryOutcome>;
 }

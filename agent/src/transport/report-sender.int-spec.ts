@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { AgentReport } from '@optralis/contracts';
 
+import { type EncodedBody, encodeReport } from './encoded-body';
 import { HttpReportSender } from './report-sender';
 import { FakeIngest } from './testing/fake-ingest';
 
@@ -17,7 +18,10 @@ function report(seq: number, samples = 50): AgentReport {
   };
 }
 
-const body = (value: AgentReport) => Buffer.from(JSON.stringify(value));
+const json = (value: AgentReport): EncodedBody => ({
+  bytes: Buffer.from(JSON.stringify(value)),
+  encoding: 'identity',
+});
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -40,8 +44,9 @@ describe(HttpReportSender.name, () => {
     await ingest.close();
   });
 
-  it('should post the gzipped report with the bearer token and count it delivered on 202', async () => {
-    const outcome = await sut.send(body(report(7)));
+  it('should post the compressed body as it is with the bearer token and count it delivered on 202', async () => {
+    const body = await encodeReport(report(7));
+    const outcome = await sut.send(body);
     expect(outcome).toEqual({ kind: 'delivered', accepted: 1, duplicates: 0 });
     const [received] = ingest.received;
     expect(received.report).toEqual(report(7));
@@ -50,13 +55,16 @@ describe(HttpReportSender.name, () => {
       'content-type': 'application/json',
       'content-encoding': 'gzip',
     });
-    expect(received.wireBytes).toBeLessThan(body(report(7)).length / 2);
-    expect(await sut.send(body(report(7)))).toEqual({ kind: 'delivered', accepted: 0, duplicates: 1 });
+    expect(received.wireBytes).toBe(body.bytes.length);
+    expect(received.wireBytes).toBeLessThan(json(report(7)).bytes.length / 2);
+    expect(await sut.send(body)).toEqual({ kind: 'delivered', accepted: 0, duplicates: 1 });
   });
 
-  it('should send a small report uncompressed', async () => {
-    await sut.send(body(report(1, 1)));
+  it('should send an uncompressed body, as spooled by earlier agents, without Content-Encoding', async () => {
+    const body = json(report(1));
+    await sut.send(body);
     expect(ingest.received[0].headers['content-encoding']).toBeUndefined();
+    expect(ingest.received[0].wireBytes).toBe(body.bytes.length);
     expect(ingest.received[0].report.seq).toBe(1);
   });
 
@@ -75,7 +83,7 @@ describe(HttpReportSender.name, () => {
         detail: 'metrics.0.value: must be a finite number',
       }),
     });
-    expect(await sut.send(body(report(1)))).toEqual({
+    expect(await sut.send(json(report(1)))).toEqual({
       kind: 'rejected',
       status: 400,
       reason: 'HTTP 400: Invalid metrics payload: metrics.0.value: must be a finite number',
@@ -88,39 +96,39 @@ describe(HttpReportSender.name, () => {
       status: 401,
       body: JSON.stringify({ title: 'Unauthorized', detail: 'token revoked' }),
     });
-    expect(await sut.send(body(report(1)))).toMatchObject({ kind: 'unauthorized', status: 401 });
+    expect(await sut.send(json(report(1)))).toMatchObject({ kind: 'unauthorized', status: 401 });
   });
 
   it('should reject a report ingest finds too big (413)', async () => {
     ingest.behaviour = () => ({ status: 413 });
-    expect(await sut.send(body(report(1)))).toMatchObject({ kind: 'rejected', status: 413 });
+    expect(await sut.send(json(report(1)))).toMatchObject({ kind: 'rejected', status: 413 });
   });
 
   it('should retry after the time ingest gives with 429', async () => {
     ingest.behaviour = () => ({ status: 429, headers: { 'retry-after': '3' } });
-    expect(await sut.send(body(report(1)))).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 3000 });
+    expect(await sut.send(json(report(1)))).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 3000 });
   });
 
   it('should retry after the time ingest gives with 503', async () => {
     ingest.behaviour = () => ({ status: 503, headers: { 'retry-after': '5' } });
-    expect(await sut.send(body(report(1)))).toMatchObject({ kind: 'retry', status: 503, retryAfterMs: 5000 });
+    expect(await sut.send(json(report(1)))).toMatchObject({ kind: 'retry', status: 503, retryAfterMs: 5000 });
   });
 
   it('should retry with its own backoff on 500', async () => {
     ingest.behaviour = () => ({ status: 500, body: 'boom' });
-    const outcome = await sut.send(body(report(1)));
+    const outcome = await sut.send(json(report(1)));
     expect(outcome).toEqual({ kind: 'retry', status: 500, reason: 'HTTP 500: boom' });
   });
 
   it('should give up after its timeout when ingest never answers', async () => {
     ingest.behaviour = () => 'hang';
     sut = new HttpReportSender({ serverUrl: ingest.url, token: TOKEN, timeoutMs: 200 });
-    expect(await sut.send(body(report(1)))).toEqual({ kind: 'retry', reason: 'no answer within 200 ms' });
+    expect(await sut.send(json(report(1)))).toEqual({ kind: 'retry', reason: 'no answer within 200 ms' });
   });
 
   it('should retry when the connection is refused', async () => {
     sut = new HttpReportSender({ serverUrl: `http://127.0.0.1:${await freePort()}`, token: TOKEN });
-    expect(await sut.send(body(report(1)))).toEqual({
+    expect(await sut.send(json(report(1)))).toEqual({
       kind: 'retry',
       reason: expect.stringMatching(/^ECONNREFUSED/),
     });
@@ -129,7 +137,7 @@ describe(HttpReportSender.name, () => {
   it('should stop at once when the caller aborts', async () => {
     ingest.behaviour = () => 'hang';
     const controller = new AbortController();
-    const sending = sut.send(body(report(1)), controller.signal);
+    const sending = sut.send(json(report(1)), controller.signal);
     setImmediate(() => controller.abort());
     expect(await sending).toEqual({ kind: 'retry', reason: 'aborted' });
   });

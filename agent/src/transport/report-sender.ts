@@ -1,10 +1,6 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-
 import type { DeliveryOutcome, ReportSender } from './delivery-outcome';
+import type { EncodedBody } from './encoded-body';
 import { classifyResponse } from './response-classifier';
-
-const gzipAsync = promisify(gzip);
 
 /** Problem details are short; a proxy's error page is not worth more than this. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -15,8 +11,6 @@ export interface HttpReportSenderOptions {
   token: string;
   /** Whole exchange, answer included. Default 10 s. */
   timeoutMs?: number;
-  /** Smaller bodies go uncompressed: gzip would not pay for its header. Default 1 KiB. */
-  gzipMinBytes?: number;
   userAgent?: string;
   /** Wall clock for Retry-After dates. */
   now?: () => number;
@@ -27,7 +21,6 @@ export interface HttpReportSenderOptions {
 export class HttpReportSender implements ReportSender {
   readonly url: string;
   private readonly timeoutMs: number;
-  private readonly gzipMinBytes: number;
   private readonly headers: Record<string, string>;
   private readonly now: () => number;
   private readonly fetch: typeof fetch;
@@ -35,7 +28,6 @@ export class HttpReportSender implements ReportSender {
   constructor(options: HttpReportSenderOptions) {
     this.url = `${new URL(options.serverUrl).href.replace(/\/+$/, '')}/v1/agent/reports`;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.gzipMinBytes = options.gzipMinBytes ?? 1024;
     this.headers = {
       authorization: `Bearer ${options.token}`,
       'content-type': 'application/json',
@@ -45,7 +37,7 @@ export class HttpReportSender implements ReportSender {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  async send(body: Uint8Array, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  async send(body: EncodedBody, signal?: AbortSignal): Promise<DeliveryOutcome> {
     // A controller per request rather than AbortSignal.any: composites of a long-lived signal leak on Node 20.
     const controller = new AbortController();
     let timedOut = false;
@@ -57,12 +49,10 @@ export class HttpReportSender implements ReportSender {
     signal?.addEventListener('abort', cancel, { once: true });
     try {
       if (signal?.aborted) return { kind: 'retry', reason: 'aborted' };
-      const compress = body.length >= this.gzipMinBytes;
-      const payload = compress ? await gzipAsync(body) : body;
       const response = await this.fetch(this.url, {
         method: 'POST',
-        headers: compress ? { ...this.headers, 'content-encoding': 'gzip' } : this.headers,
-        body: payload,
+        headers: body.encoding === 'gzip' ? { ...this.headers, 'content-encoding': 'gzip' } : this.headers,
+        body: body.bytes,
         signal: controller.signal,
       });
       const answer = await readAnswer(response);

@@ -57,6 +57,7 @@ try {
   await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'));
   const require = createRequire(join(out, 'index.js'));
   const { Spool } = require('./spool/spool.js');
+  const { encodeReport } = require('./transport/encoded-body.js');
   const { ReportingLoop } = require('./reporting/reporting-loop.js');
   const { silentLogger } = require('./reporting/logger.js');
 
@@ -67,15 +68,24 @@ try {
   }));
   const start = Date.UTC(2026, 0, 1);
   const spool = await Spool.open({ directory: join(state, 'spool') });
+  const reportOf = (seq) => ({
+    host: { id: 'host-1', name: 'web-01' },
+    seq,
+    time: new Date(start + seq * 10_000).toISOString(),
+    metrics,
+  });
+  const spoolingCpu = process.cpuUsage();
   let spooling = performance.now();
   for (let seq = 0; seq < reports; seq += 1) {
-    const time = new Date(start + seq * 10_000).toISOString();
-    const report = { host: { id: 'host-1', name: 'web-01' }, seq, time, metrics };
-    await spool.append(Buffer.from(JSON.stringify(report)));
+    // As the reporting loop spools them: serialised and compressed once.
+    await spool.append(await encodeReport(reportOf(seq)));
   }
   spooling = performance.now() - spooling;
+  const spoolingUsed = process.cpuUsage(spoolingCpu);
   const { bytes } = spool.stats();
   await spool.close();
+  let jsonBytes = 0;
+  for (let seq = 0; seq < reports; seq += 1) jsonBytes += Buffer.byteLength(JSON.stringify(reportOf(seq)));
 
   // Ingest runs in its own process so the CPU figure is the agent's alone.
   const ingest = fork(
@@ -111,7 +121,9 @@ try {
       samples,
       latencyMs,
       spoolMiB: Math.round((bytes / 1024 / 1024) * 10) / 10,
+      jsonMiB: Math.round((jsonBytes / 1024 / 1024) * 10) / 10,
       spoolWriteSeconds: Math.round(spooling) / 1000,
+      spoolWriteCpuSeconds: Math.round((spoolingUsed.user + spoolingUsed.system) / 1000) / 1000,
       replaySeconds: Math.round(replayMs) / 1000,
       reportsPerSecond: Math.round(reports / (replayMs / 1000)),
       cpuSeconds: Math.round((used.user + used.system) / 1000) / 1000,
