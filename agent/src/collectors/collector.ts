@@ -1,4 +1,4 @@
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 /** Where a collector reads the host from; tests point these at captured fixture trees. */
 export interface HostPaths {

@@ -1,7 +1,7 @@
 import { statfs as statfsOfNode } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 import type { Collector, CollectorContext } from './collector';
 import { readText } from './host-files';

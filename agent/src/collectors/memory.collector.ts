@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 import type { Collector, CollectorContext } from './collector';
 import { readText } from './host-files';

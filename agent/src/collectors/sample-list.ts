@@ -1,4 +1,4 @@
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 import { labelValue } from './label-value';
 

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 
-import { HostIdSchema, INGEST_TOKEN_PATTERN, Tags } from '@optralis/contracts';
+import { HostIdSchema, INGEST_TOKEN_PATTERN, Tags } from '@optralis/contracts/agent';
 import { z } from 'zod';
 
 export const DEFAULT_CONFIG_PATH = '/etc/optralis-agent/agent.json';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { Inventory, LIMITS, Sample } from '@optralis/contracts';
+import { Inventory, LIMITS, Sample } from '@optralis/contracts/agent';
 
 import type { Collector } from '../collectors/collector';
 import type { CycleContent, ReportSource } from '../reporting/report-source';

@@ -1,4 +1,4 @@
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 /** A series is its name and its labels in any order. */
 export function seriesKey(sample: Sample): string {

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 
-import { isSubjectToken } from '@optralis/contracts';
+import { isSubjectToken } from '@optralis/contracts/agent';
 
 import type { CollectorContext } from '../collectors/collector';
 import { exists, listDirectory, readTrimmed } from '../collectors/host-files';

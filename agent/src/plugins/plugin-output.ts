@@ -1,4 +1,4 @@
-import { Labels, MetricName, type Sample } from '@optralis/contracts';
+import { Labels, MetricName, type Sample } from '@optralis/contracts/agent';
 
 import { seriesKey } from '../daemon/series-key';
 

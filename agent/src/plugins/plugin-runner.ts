@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 import type { PluginFile } from './plugin-discovery';
 import { PluginOutputParser, type RejectedLine } from './plugin-output';

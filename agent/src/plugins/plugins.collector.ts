@@ -1,4 +1,4 @@
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 import type { Collector } from '../collectors/collector';
 import type { Logger } from '../daemon/json-lines.logger';

@@ -1,4 +1,4 @@
-import { type AgentReport, Inventory, LIMITS, Sample } from '@optralis/contracts';
+import { type AgentReport, Inventory, LIMITS, Sample } from '@optralis/contracts/agent';
 
 import type { CycleContent } from './report-source';
 

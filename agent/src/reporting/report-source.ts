@@ -1,4 +1,4 @@
-import type { Sample } from '@optralis/contracts';
+import type { Sample } from '@optralis/contracts/agent';
 
 /** What one reporting cycle sends: the collectors' and plugins' samples, and the inventory when it changed. */
 export interface CycleContent {

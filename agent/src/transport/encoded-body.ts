@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 
-import type { AgentReport } from '@optralis/contracts';
+import type { AgentReport } from '@optralis/contracts/agent';
 
 const gzipAsync = promisify(gzip);
 

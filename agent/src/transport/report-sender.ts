@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 import type { DeliveryOutcome, ReportSender } from './delivery-outcome';
 import type { EncodedBody } from './encoded-body';
 import { classifyResponse } from './response-classifier';
@@ -14,16 +17,24 @@ export interface HttpReportSenderOptions {
   userAgent?: string;
   /** Wall clock for Retry-After dates. */
   now?: () => number;
-  fetch?: typeof fetch;
 }
 
-/** Posts one report to `POST <server>/v1/agent/reports` and says what became of it. */
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: string;
+}
+
+/**
+ * Posts one report to `POST <server>/v1/agent/reports` and says what became of it. node:http rather than
+ * fetch: undici costs the agent about 12 MB of resident memory against a 60 MB budget, and ~1 ms CPU a request.
+ */
 export class HttpReportSender implements ReportSender {
   readonly url: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
   private readonly now: () => number;
-  private readonly fetch: typeof fetch;
+  private readonly agent: http.Agent;
 
   constructor(options: HttpReportSenderOptions) {
     this.url = `${new URL(options.serverUrl).href.replace(/\/+$/, '')}/v1/agent/reports`;
@@ -34,64 +45,71 @@ export class HttpReportSender implements ReportSender {
       'user-agent': options.userAgent ?? 'optralis-agent',
     };
     this.now = options.now ?? Date.now;
-    this.fetch = options.fetch ?? globalThis.fetch;
+    const secure = this.url.startsWith('https:');
+    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
   async send(body: EncodedBody, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    // A controller per request rather than AbortSignal.any: composites of a long-lived signal leak on Node 20.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    const cancel = () => controller.abort();
-    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal?.aborted) return { kind: 'retry', reason: 'aborted' };
     try {
-      if (signal?.aborted) return { kind: 'retry', reason: 'aborted' };
-      const response = await this.fetch(this.url, {
-        method: 'POST',
-        headers: body.encoding === 'gzip' ? { ...this.headers, 'content-encoding': 'gzip' } : this.headers,
-        body: body.bytes,
-        signal: controller.signal,
-      });
-      const answer = await readAnswer(response);
-      return classifyResponse(
-        { status: response.status, retryAfter: response.headers.get('retry-after'), body: answer },
-        this.now(),
-      );
+      const answer = await this.post(body, signal);
+      return classifyResponse(answer, this.now());
     } catch (error) {
-      if (timedOut) return { kind: 'retry', reason: `no answer within ${this.timeoutMs} ms` };
-      if (controller.signal.aborted) return { kind: 'retry', reason: 'aborted' };
+      if (error instanceof TimedOut)
+        return { kind: 'retry', reason: `no answer within ${this.timeoutMs} ms` };
+      if (signal?.aborted) return { kind: 'retry', reason: 'aborted' };
       return { kind: 'retry', reason: failure(error) };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
     }
   }
+
+  private post(body: EncodedBody, signal?: AbortSignal): Promise<Answer> {
+    const headers: Record<string, string | number> = { ...this.headers, 'content-length': body.bytes.length };
+    if (body.encoding === 'gzip') headers['content-encoding'] = 'gzip';
+    const transport = this.url.startsWith('https:') ? https : http;
+    return new Promise<Answer>((resolve, reject) => {
+      const request = transport.request(this.url, { method: 'POST', headers, agent: this.agent });
+      const timer = setTimeout(() => request.destroy(new TimedOut()), this.timeoutMs);
+      const cancel = () => request.destroy(new Error('aborted'));
+      signal?.addEventListener('abort', cancel, { once: true });
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', cancel);
+      };
+      request.once('error', (error) => {
+        settle();
+        reject(error);
+      });
+      request.once('response', (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (size >= MAX_ANSWER_BYTES) return;
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        response.once('error', (error) => {
+          settle();
+          reject(error);
+        });
+        response.once('end', () => {
+          settle();
+          const retryAfter = response.headers['retry-after'];
+          resolve({
+            status: response.statusCode ?? 0,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+            body: Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_ANSWER_BYTES)),
+          });
+        });
+      });
+      request.end(body.bytes);
+    });
+  }
 }
+
+class TimedOut extends Error {}
 
 function failure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string') return `${cause.code}: ${String(cause.message ?? '')}`.trim();
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function readAnswer(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    if (size >= MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_ANSWER_BYTES));
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
 }
