@@ -40,6 +40,19 @@ async function pointsOf(
   return series.flatMap((one) => one.points.map(([, value]) => value));
 }
 
+/** The seconds (epoch) that hold a stored point of a metric: one per report, as reports are more than 1 s apart. */
+async function storedSeconds(platform: AgentPlatform, hostId: string, since: number): Promise<Set<number>> {
+  const query = new URLSearchParams({
+    name: 'agent.cycle',
+    from: new Date(since - 60_000).toISOString(),
+    to: new Date(Date.now() + 60_000).toISOString(),
+    step: '1s',
+    maxPoints: '10000',
+  });
+  const { series } = await gateway<{ series: SeriesPoints[] }>(platform, `/hosts/${hostId}/metrics?${query}`);
+  return new Set(series.flatMap((one) => one.points.map(([time]) => Math.floor(Date.parse(time) / 1000))));
+}
+
 /** The reports waiting in the agent's spool, read from its segment files without disturbing it. */
 async function spooledReports(stateDirectory: string): Promise<AgentReport[]> {
   const directory = join(stateDirectory, 'spool');
@@ -121,5 +134,55 @@ describe('optralis-agent spool across an ingest outage', () => {
     expect(spooled.map(cycleOf)).toEqual(
       spooled.map((report) => cycleOf(spooled[0]) + report.seq - spooled[0].seq),
     );
+  }, 420_000);
+
+  it('should lose nothing when the agent is killed (SIGKILL) while it spools, and replay both runs’ reports', async () => {
+    const started = Date.now();
+    const hostId = `kill-${randomUUID()}`;
+    const config = {
+      server: platform.ingestUrl,
+      token: platform.ingestToken,
+      host: { id: hostId, name: hostId },
+      intervalSeconds: 2,
+    };
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const first = await startAgentProcess({ config, env });
+    agent = first;
+    const diagnostics = () => `--- agent\n${agent!.output().slice(-4000)}\n${platform.logs()}`;
+    const explain = (error: Error) => {
+      throw new Error(`${error.message}\n${diagnostics()}`);
+    };
+    await expectEventually(async () => {
+      expect((await storedSeconds(platform, hostId, started)).size).toBeGreaterThanOrEqual(2);
+    }, SLOW).catch(explain);
+
+    await platform.stopIngest();
+    await expectEventually(async () => {
+      expect((await spooledReports(first.stateDirectory)).length).toBeGreaterThanOrEqual(4);
+    }, SLOW).catch(explain);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const survived = await spooledReports(first.stateDirectory);
+
+    const second = await startAgentProcess({ config, env, directory: first.directory });
+    agent = second;
+    const spooled = await expectEventually(async () => {
+      const reports = await spooledReports(second.stateDirectory);
+      expect(reports.length).toBeGreaterThanOrEqual(survived.length + 3);
+      return reports;
+    }, SLOW).catch(explain);
+    // The first run's reports are still there, untouched, and the second run numbers on above them.
+    expect(spooled.slice(0, survived.length)).toEqual(survived);
+    const firstRunHighest = Math.max(...survived.map((report) => report.seq));
+    for (const report of spooled.slice(survived.length)) expect(report.seq).toBeGreaterThan(firstRunHighest);
+    expect(new Set(spooled.map((report) => report.seq)).size).toBe(spooled.length);
+
+    await platform.startIngest();
+    await expectEventually(async () => {
+      const stored = await storedSeconds(platform, hostId, started);
+      const missing = spooled.filter((report) => !stored.has(Math.floor(Date.parse(report.time) / 1000)));
+      expect(missing.map((report) => report.seq)).toEqual([]);
+      expect((await spooledReports(second.stateDirectory)).length).toBe(0);
+    }, SLOW).catch(explain);
   }, 420_000);
 });

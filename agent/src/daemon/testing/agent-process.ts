@@ -28,11 +28,13 @@ export async function startAgentProcess(input: {
   plugins?: Record<string, string>;
   /** The agent's whole environment: nothing of the test's own leaks in (an OPTRALIS_AGENT_* would override the file). */
   env: Record<string, string>;
+  /** A previous agent's directory: start again on its state (spool, sequence) as after a crash. */
+  directory?: string;
 }): Promise<AgentProcess> {
-  const directory = await mkdtemp(join(tmpdir(), 'optralis-agent-'));
+  const directory = input.directory ?? (await mkdtemp(join(tmpdir(), 'optralis-agent-')));
   const stateDirectory = join(directory, 'state');
   const pluginsDirectory = join(directory, 'plugins.d');
-  await mkdir(pluginsDirectory, { mode: 0o755 });
+  await mkdir(pluginsDirectory, { mode: 0o755, recursive: true });
   await chmod(pluginsDirectory, 0o755);
   for (const [name, script] of Object.entries(input.plugins ?? {})) {
     await writeFile(join(pluginsDirectory, name), script);
