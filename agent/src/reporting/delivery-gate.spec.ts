@@ -47,6 +47,29 @@ describe(DeliveryGate.name, () => {
     expect(sut.waitMs()).toBe(5000);
   });
 
+  it('should hold back only the replay when ingest rate-limits it, and pace it without Retry-After', () => {
+    const throttled = { kind: 'retry', reason: 'HTTP 429', status: 429 } as const;
+    expect(sut.record({ ...throttled, retryAfterMs: 3000 }, 'replay')).toBe(3000);
+    expect(sut.isOpen('live')).toBe(true);
+    expect(sut.isOpen('replay')).toBe(false);
+    timer.advance(3000);
+    expect(sut.record(throttled, 'replay')).toBe(1000);
+    timer.advance(1000);
+    expect(sut.record(throttled, 'replay')).toBe(2000);
+    expect(sut.isOpen('live')).toBe(true);
+    timer.advance(2000);
+    sut.record({ kind: 'delivered', accepted: 1, duplicates: 0 }, 'replay');
+    expect(sut.record(throttled, 'replay')).toBe(1000);
+  });
+
+  it('should hold back both paths when live sends are rate limited or ingest is away', () => {
+    sut.record({ kind: 'retry', reason: 'HTTP 429', status: 429, retryAfterMs: 2000 }, 'live');
+    expect(sut.isOpen('replay')).toBe(false);
+    timer.advance(2000);
+    sut.record({ kind: 'retry', reason: 'ECONNREFUSED' }, 'replay');
+    expect(sut.isOpen('live')).toBe(false);
+  });
+
   it('should back off long when the token is refused', () => {
     expect(sut.record({ kind: 'unauthorized', reason: 'HTTP 401', status: 401 })).toBe(30_000);
     timer.advance(30_000);

@@ -60,7 +60,7 @@ export class Replayer {
     const { signal } = this.stopping;
     while (!signal.aborted) {
       try {
-        const wait = this.parts.gate.waitMs();
+        const wait = this.parts.gate.waitMs('replay');
         if (wait > 0) {
           await this.wakeup.wait(wait, signal);
         } else if (this.parts.spool.stats().pendingReports === 0) {
@@ -84,7 +84,7 @@ export class Replayer {
     let next = 0;
     let halted = false;
     const worker = async () => {
-      while (!halted && !signal.aborted && next < records.length && this.parts.gate.isOpen()) {
+      while (!halted && !signal.aborted && next < records.length && this.parts.gate.isOpen('replay')) {
         const index = next++;
         const outcome = await this.parts.sender.send(records[index].body, signal);
         if (signal.aborted) return;

@@ -143,6 +143,39 @@ describe(ReportingLoop.name, () => {
     expect(logger.messages('info')).toContain('reporting: ingest is reachable again');
   });
 
+  it('should keep sending live reports straight out while ingest rate-limits the replay (429)', async () => {
+    const sut = await openLoop();
+    await ingest.goDown();
+    sut.start();
+    await expectEventually(() => expect(sut.stats().spool.pendingReports).toBeGreaterThanOrEqual(20));
+    let throttling = true;
+    const cameBackAt = Date.now();
+    const isBacklog = (report: AgentReport) => Date.parse(report.time) < cameBackAt;
+    ingest.behaviour = (report) =>
+      throttling && isBacklog(report)
+        ? { status: 429, headers: { 'retry-after': '1' }, body: '{"title":"Too many requests"}' }
+        : { status: 202 };
+    const spooledBefore = sut.stats().spooled;
+    await ingest.comeBack();
+
+    // Every one of these arrived while the backlog was still held back by 429s.
+    const live = await expectEventually(() => {
+      const stored = ingest.received
+        .filter((each) => each.status === 202 && !isBacklog(each.report))
+        .map((each) => each.report.seq);
+      expect(stored.length).toBeGreaterThanOrEqual(5);
+      return stored;
+    });
+    expect(sut.stats().spool.pendingReports).toBeGreaterThanOrEqual(20);
+    expect(ingest.received.some((each) => each.status === 429)).toBe(true);
+    expect(logger.messages('warn').filter((message) => message.includes('unavailable'))).toHaveLength(1);
+
+    throttling = false;
+    await expectEventually(() => expect(sut.stats().spool.pendingReports).toBe(0), { timeoutMs: 20_000 });
+    expect(live.every((seq) => ingest.stored.indexOf(seq) >= 0)).toBe(true);
+    expect(sut.stats().spooled - spooledBefore).toBeLessThanOrEqual(2);
+  });
+
   it('should spool the very bytes it tried to send live, compressed', async () => {
     const sender = new RefusingSender();
     const sut = await openLoop({ sender, backoff: { failure: { initialMs: 1, maxMs: 1 } } });

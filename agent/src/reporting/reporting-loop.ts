@@ -7,7 +7,7 @@ import type { BackoffPolicy } from '../transport/backoff';
 import type { DeliveryOutcome, ReportSender } from '../transport/delivery-outcome';
 import { decodeBody, encodeReport } from '../transport/encoded-body';
 import { HttpReportSender } from '../transport/report-sender';
-import { DeliveryGate } from './delivery-gate';
+import { DeliveryGate, isThrottled } from './delivery-gate';
 import { errorFields, type Logger } from './logger';
 import { Replayer, type ReplayOptions } from './replayer';
 import { buildReport, type ReportHost } from './report-builder';
@@ -222,8 +222,8 @@ export class ReportingLoop {
   /** The one place an answer from ingest is counted, logged and fed to the gate. */
   private settle(outcome: DeliveryOutcome, path: 'live' | 'replay', seq: () => number | undefined): void {
     const { logger, spool } = this.parts;
-    const probing = this.gate.isOpen();
-    const waitMs = this.gate.record(outcome);
+    const probing = this.gate.isOpen(path);
+    const waitMs = this.gate.record(outcome, path);
     if (outcome.kind === 'delivered' || outcome.kind === 'rejected') {
       if (this.unavailable) {
         this.unavailable = false;
@@ -243,6 +243,11 @@ export class ReportingLoop {
     }
     this.counters.sendFailures += 1;
     const fields = { path, status: outcome.status, reason: outcome.reason, retryInMs: waitMs };
+    if (path === 'replay' && isThrottled(outcome)) {
+      // Pacing, not an outage: live reports keep going, so no "unavailable" line.
+      logger.debug('replay: ingest is rate limiting the replay', fields);
+      return;
+    }
     // One line when ingest goes away (and one per probe for a refused token), not one per report.
     const first = !this.unavailable;
     this.unavailable = true;
