@@ -58,7 +58,8 @@ export const createAlertRuleRoute = defineRoute({
   body: CreateAlertRuleRequest,
   response: AlertRule,
   status: 201,
-  errors: [404],
+  description:
+    'A channel or escalation policy id that is not one of the tenant’s answers 400 `invalid_request`, as an unknown one does.',
   examples: {
     body: {
       name: 'cpu high',

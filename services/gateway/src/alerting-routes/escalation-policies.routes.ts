@@ -27,7 +27,8 @@ export const createEscalationPolicyRoute = defineRoute({
   body: component('CreateEscalationPolicyRequest', EscalationPolicyInput),
   response: Policy,
   status: 201,
-  errors: [404],
+  description:
+    'A channel id that is not one of the tenant’s answers 400 `invalid_request`, as an unknown one does.',
   examples: {
     body: {
       name: 'on-call',
