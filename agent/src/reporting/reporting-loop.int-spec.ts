@@ -155,7 +155,6 @@ describe(ReportingLoop.name, () => {
       throttling && isBacklog(report)
         ? { status: 429, headers: { 'retry-after': '1' }, body: '{"title":"Too many requests"}' }
         : { status: 202 };
-    const spooledBefore = sut.stats().spooled;
     await ingest.comeBack();
 
     // Every one of these arrived while the backlog was still held back by 429s.
@@ -163,7 +162,7 @@ describe(ReportingLoop.name, () => {
       const stored = ingest.received
         .filter((each) => each.status === 202 && !isBacklog(each.report))
         .map((each) => each.report.seq);
-      expect(stored.length).toBeGreaterThanOrEqual(5);
+      expect(stored.length).toBeGreaterThanOrEqual(10);
       return stored;
     });
     expect(sut.stats().spool.pendingReports).toBeGreaterThanOrEqual(20);
@@ -173,7 +172,6 @@ describe(ReportingLoop.name, () => {
     throttling = false;
     await expectEventually(() => expect(sut.stats().spool.pendingReports).toBe(0), { timeoutMs: 20_000 });
     expect(live.every((seq) => ingest.stored.indexOf(seq) >= 0)).toBe(true);
-    expect(sut.stats().spooled - spooledBefore).toBeLessThanOrEqual(2);
   });
 
   it('should spool the very bytes it tried to send live, compressed', async () => {
