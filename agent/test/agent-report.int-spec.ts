@@ -3,42 +3,16 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { HostDetail, HostSummary, SeriesPoints } from '@optralis/contracts';
+import type { HostDetail, HostSummary } from '@optralis/contracts';
 import { expectEventually } from '@optralis/testing';
 
 import { commandRunner, LINUX_PATHS } from '../src/collectors';
 import { type AgentProcess, runAgentCommand, startAgentProcess } from '../src/daemon/testing/agent-process';
 import { hardwareId } from '../src/inventory';
 import { type AgentPlatform, startAgentPlatform } from './platform';
+import { gatewayGet, rawSeries } from './platform-reads';
 
 const SLOW = { timeoutMs: 90_000, intervalMs: 500 };
-
-async function gateway<T>(platform: AgentPlatform, path: string): Promise<T> {
-  const response = await fetch(`${platform.gatewayUrl}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${platform.apiToken}` },
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-/** Raw points: a 1 s step stays below the 60 s where the API switches to the 1-minute rollup. */
-function seriesOf(
-  platform: AgentPlatform,
-  hostId: string,
-  name: string,
-  since: number,
-): Promise<{ series: SeriesPoints[] }> {
-  const query = new URLSearchParams({
-    name,
-    from: new Date(since - 60_000).toISOString(),
-    to: new Date(Date.now() + 60_000).toISOString(),
-    step: '1s',
-    maxPoints: '10000',
-  });
-  return gateway(platform, `/hosts/${encodeURIComponent(hostId)}/metrics?${query}`);
-}
 
 describe('optralis-agent reporting to the platform', () => {
   let platform: AgentPlatform;
@@ -71,7 +45,7 @@ describe('optralis-agent reporting to the platform', () => {
     });
 
     const host = await expectEventually(async () => {
-      const page = await gateway<{ items: HostSummary[] }>(platform, `/hosts?q=${name}`);
+      const page = await gatewayGet<{ items: HostSummary[] }>(platform, `/hosts?q=${name}`);
       expect(page.items).toHaveLength(1);
       return page.items[0];
     }, SLOW).catch((error: Error) => {
@@ -81,7 +55,7 @@ describe('optralis-agent reporting to the platform', () => {
     expect(host.tags).toEqual(expect.arrayContaining(['int', 'agent']));
 
     const detail = await expectEventually(async () => {
-      const found = await gateway<HostDetail>(platform, `/hosts/${encodeURIComponent(host.id)}`);
+      const found = await gatewayGet<HostDetail>(platform, `/hosts/${encodeURIComponent(host.id)}`);
       expect(found.metricNames).toEqual(
         expect.arrayContaining(['cpu.usage_pct', 'agent.cycle', 'int.plugin_value']),
       );
@@ -92,14 +66,14 @@ describe('optralis-agent reporting to the platform', () => {
     expect(detail.inventoryUpdatedAt).not.toBeNull();
 
     await expectEventually(async () => {
-      const { series } = await seriesOf(platform, host.id, 'cpu.usage_pct', started);
+      const { series } = await rawSeries(platform, host.id, 'cpu.usage_pct', started);
       expect(series).toHaveLength(1);
       expect(series[0].points.length).toBeGreaterThanOrEqual(3);
       for (const [, value] of series[0].points) expect(value).toBeGreaterThanOrEqual(0);
       for (const [, value] of series[0].points) expect(value).toBeLessThanOrEqual(100);
     }, SLOW);
 
-    const { series: plugin } = await seriesOf(platform, host.id, 'int.plugin_value', started);
+    const { series: plugin } = await rawSeries(platform, host.id, 'int.plugin_value', started);
     expect(plugin).toEqual([
       {
         name: 'int.plugin_value',
@@ -143,7 +117,7 @@ describe('optralis-agent reporting to the platform', () => {
         stdout: expect.stringContaining('Token accepted by the server'),
       });
       expect((await stat(configPath)).mode & 0o777).toBe(0o600);
-      const page = await gateway<{ items: HostSummary[] }>(platform, `/hosts?q=${name}`);
+      const page = await gatewayGet<{ items: HostSummary[] }>(platform, `/hosts?q=${name}`);
       expect(page.items).toEqual([]);
     } finally {
       await rm(directory, { recursive: true, force: true });

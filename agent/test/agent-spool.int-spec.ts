@@ -2,54 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { AgentReport, SeriesPoints } from '@optralis/contracts';
+import type { AgentReport } from '@optralis/contracts';
 import { expectEventually } from '@optralis/testing';
 
 import { type AgentProcess, startAgentProcess } from '../src/daemon/testing/agent-process';
 import { parseRecords } from '../src/spool/spool-record';
 import { decodeBody } from '../src/transport/encoded-body';
 import { type AgentPlatform, startAgentPlatform } from './platform';
+import { rawSeries } from './platform-reads';
 
 const SLOW = { timeoutMs: 120_000, intervalMs: 500 };
 
-async function gateway<T>(platform: AgentPlatform, path: string): Promise<T> {
-  const response = await fetch(`${platform.gatewayUrl}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${platform.apiToken}` },
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-/** Every stored point of a metric at raw resolution: one per report, as reports are more than 1 s apart. */
+/** The values of a metric's raw points: one per report, as reports are more than 1 s apart. */
 async function pointsOf(
   platform: AgentPlatform,
   hostId: string,
   name: string,
   since: number,
 ): Promise<number[]> {
-  const query = new URLSearchParams({
-    name,
-    from: new Date(since - 60_000).toISOString(),
-    to: new Date(Date.now() + 60_000).toISOString(),
-    step: '1s',
-    maxPoints: '10000',
-  });
-  const { series } = await gateway<{ series: SeriesPoints[] }>(platform, `/hosts/${hostId}/metrics?${query}`);
+  const { series } = await rawSeries(platform, hostId, name, since);
   return series.flatMap((one) => one.points.map(([, value]) => value));
 }
 
-/** The seconds (epoch) that hold a stored point of a metric: one per report, as reports are more than 1 s apart. */
+/** The seconds (epoch) holding a stored report of the host. */
 async function storedSeconds(platform: AgentPlatform, hostId: string, since: number): Promise<Set<number>> {
-  const query = new URLSearchParams({
-    name: 'agent.cycle',
-    from: new Date(since - 60_000).toISOString(),
-    to: new Date(Date.now() + 60_000).toISOString(),
-    step: '1s',
-    maxPoints: '10000',
-  });
-  const { series } = await gateway<{ series: SeriesPoints[] }>(platform, `/hosts/${hostId}/metrics?${query}`);
+  const { series } = await rawSeries(platform, hostId, 'agent.cycle', since);
   return new Set(series.flatMap((one) => one.points.map(([time]) => Math.floor(Date.parse(time) / 1000))));
 }
 

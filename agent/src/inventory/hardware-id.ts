@@ -10,8 +10,8 @@ import { exists, listDirectory, readTrimmed } from '../collectors/host-files';
 const OPTRALIS_APP_ID = Buffer.from('bfececd70f08435b9dfc6b53f0113ba9', 'hex');
 const UUID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
-// Placeholders that boards without a real UUID report, shared by many machines.
-const PLACEHOLDER_UUIDS = new Set([
+// Fixed values that boards without a real UUID report: many machines share each one.
+const SHARED_BOARD_UUIDS = new Set([
   '00000000-0000-0000-0000-000000000000',
   'ffffffff-ffff-ffff-ffff-ffffffffffff',
   '03000200-0400-0500-0006-000700080009',
@@ -38,7 +38,7 @@ export async function hardwareId(context: CollectorContext): Promise<string> {
   if (machineId && /^[0-9a-f]{32}$/.test(machineId) && !/^0+$/.test(machineId))
     return appSpecificId(machineId);
   const productUuid = readTrimmed(join(sys, 'class', 'dmi', 'id', 'product_uuid'))?.toLowerCase();
-  if (productUuid && UUID.test(productUuid) && !PLACEHOLDER_UUIDS.has(productUuid)) return productUuid;
+  if (productUuid && UUID.test(productUuid) && !SHARED_BOARD_UUIDS.has(productUuid)) return productUuid;
   const mac = lowestPhysicalMac(join(sys, 'class', 'net'));
   if (mac) return `mac-${digest(mac)}`;
   const hostname = readTrimmed(join(proc, 'sys', 'kernel', 'hostname'));

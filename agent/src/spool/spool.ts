@@ -3,6 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { errorFields, type Logger, silentLogger } from '../reporting/logger';
 import type { EncodedBody } from '../transport/encoded-body';
 import { syncDirectory } from './atomic-file';
+import { SerialQueue } from './serial-queue';
 import { saveCursor } from './spool-cursor';
 import { encodeRecord, parseRecords } from './spool-record';
 import { type RecoveredSpool, recoverSpool } from './spool-recovery';
@@ -30,7 +31,7 @@ export { SPOOL_DEFAULTS } from './spool.types';
 /** Append-only, checksummed, segmented disk queue of reports waiting for ingest. */
 export class Spool {
   private readonly counters = new SpoolCounters();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private writer: FileHandle | undefined;
   private closed = false;
   private readonly maxBytes: number;
@@ -129,7 +130,7 @@ export class Spool {
         const read = await this.readHead(head, to, limit);
         if (read.records.length > 0) {
           head.firstPendingTime = read.records[0].time;
-          if (read.moved) await this.saveCursor();
+          if (read.moved) await saveCursor(this.directory, this.cursor);
           return read.records;
         }
         // A record longer than the chunk: read the rest of the segment once.
@@ -200,7 +201,7 @@ export class Spool {
   }
 
   close(): Promise<void> {
-    if (this.closed) return this.queue.then(() => undefined);
+    if (this.closed) return this.queue.idle();
     return this.exclusive(async () => {
       this.closed = true;
       await this.closeWriter();
@@ -208,12 +209,10 @@ export class Spool {
   }
 
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
+    return this.queue.run(() => {
       if (this.closed) throw new Error('the spool is closed');
       return operation();
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private bytes(): number {
@@ -263,7 +262,7 @@ export class Spool {
       });
       force = false;
     }
-    if (save || finished.length > 0) await this.saveCursor();
+    if (save || finished.length > 0) await saveCursor(this.directory, this.cursor);
     for (const segment of finished) await removeFile(segment.path);
   }
 
@@ -290,10 +289,6 @@ export class Spool {
     const writer = this.writer;
     this.writer = undefined;
     await writer?.close();
-  }
-
-  private saveCursor(): Promise<void> {
-    return saveCursor(this.directory, this.cursor);
   }
 
   private dropAppend(reason: DropReason, fields: Record<string, unknown>): AppendOutcome {

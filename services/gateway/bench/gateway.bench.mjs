@@ -231,22 +231,20 @@ async function main() {
     `&step=60s&maxPoints=${expectedPoints}`;
   console.log(`data in place: ${await waitForData({ gateway, token, seriesPath, expectedPoints })}`);
 
-  const meter = new CpuMeter({
-    gateway: () => [gateway.pid],
-    ingest: () => [ingest.pid],
-    postgres: () => pidsNamed('postgres'),
-    nats: () => pidsNamed('nats-server'),
-  });
+  /** CPU of the gateway under load and of everything behind it. */
+  const meterOf = (loaded) =>
+    new CpuMeter({
+      gateway: () => [loaded.pid],
+      ingest: () => [ingest.pid],
+      postgres: () => pidsNamed('postgres'),
+      nats: () => pidsNamed('nats-server'),
+    });
+  const meter = meterOf(gateway);
   const runs = [
     await load('GET /api/v1/hosts (50 per page)', `${gateway.url}/api/v1/hosts`, token, meter),
     await load(`GET …/metrics ${SERIES_HOURS} h at 60 s`, `${gateway.url}${seriesPath}`, token, meter),
   ];
-  const uncachedMeter = new CpuMeter({
-    gateway: () => [uncachedGateway.pid],
-    ingest: () => [ingest.pid],
-    postgres: () => pidsNamed('postgres'),
-    nats: () => pidsNamed('nats-server'),
-  });
+  const uncachedMeter = meterOf(uncachedGateway);
   console.log('\nwith GATEWAY_READ_CACHE_MS=0 (every request asks ingest):');
   await load(
     'GET /api/v1/hosts (50 per page), unshared',
